@@ -1,0 +1,99 @@
+"""The application factory. Reads like a table of contents: config, extensions, blueprints."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, has_app_context, has_request_context
+from flask_login import current_user
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from sqlalchemy.orm import Session
+
+import audit.listeners
+import config as config_module
+from extensions import csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__, instance_relative_config=True,
+        static_folder=str(ROOT / "static"), template_folder=str(ROOT / "templates"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(config_module.load_config(app.instance_path, config))
+
+    _configure_templates(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_commands(app)
+    return app
+
+
+def _configure_templates(app: Flask) -> None:
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    from web.templating import register_template_helpers
+
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(str(ROOT / "templates")),
+        PrefixLoader({
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+    register_template_helpers(app)
+
+
+def _init_extensions(app: Flask) -> None:
+    from auth.models import User
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to see this page"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id))
+
+    audit.listeners.install(Session)
+    audit.listeners.set_actor_provider(_current_actor)
+
+
+def _current_actor() -> tuple[int | None, str]:
+    if has_request_context() and current_user and current_user.is_authenticated:
+        return current_user.id, current_user.email
+    cli_actor = g.get("cli_actor") if has_app_context() else None
+    return None, cli_actor or "system"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from audit.views import bp as audit_bp
+    from auth.permissions import enforce_permissions
+    from auth.views import bp as auth_bp
+    from web.errors import register_error_handlers
+    from home.views import bp as home_bp
+    from reference.views import bp as reference_bp
+
+    app.before_request(enforce_permissions)
+    for blueprint in (home_bp, auth_bp, reference_bp, audit_bp):
+        app.register_blueprint(blueprint)
+    register_error_handlers(app)
+
+
+def _register_commands(app: Flask) -> None:
+    from auth.commands import users_cli
+    from demo.commands import demo_command
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)

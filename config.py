@@ -1,0 +1,77 @@
+"""Configuration: the only module that reads ``os.environ``.
+
+``load_config`` returns a plain dict for ``app.config``. SQLite under ``instance/`` is the default
+database; ``DATABASE_URL`` selects another (PostgreSQL in production). Outside development and
+testing the app refuses to start without a ``SECRET_KEY``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+DEV_SECRET_KEY = "development-only-secret-key-not-for-production"
+PARTNERSHIP_NAME = "Avon and Somerset Violence Reduction Partnership"
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a safe, runnable app."""
+
+
+def load_config(
+    instance_path: str, overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    env = os.environ if environ is None else environ
+    overrides = dict(overrides or {})
+    app_env = overrides.get("APP_ENV") or env.get("VRP_ENV", "production")
+    is_dev = app_env in ("development", "testing")
+
+    secret_key = overrides.get("SECRET_KEY") or env.get("SECRET_KEY")
+    if not secret_key:
+        if not is_dev:
+            raise ConfigError(
+                "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random "
+                "value (for example: python -c 'import secrets; print(secrets.token_hex(32))'), "
+                "or set VRP_ENV=development to run locally with a development key."
+            )
+        secret_key = DEV_SECRET_KEY
+
+    database_url = overrides.get("SQLALCHEMY_DATABASE_URI") or env.get("DATABASE_URL")
+    if not database_url:
+        database_url = "sqlite:///" + str(Path(instance_path) / "vrp.sqlite3")
+    database_url = normalise_database_url(database_url)
+
+    config: dict[str, Any] = {
+        "APP_ENV": app_env,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "PARTNERSHIP_NAME": env.get("VRP_PARTNERSHIP_NAME", PARTNERSHIP_NAME),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        # Over plain http on 127.0.0.1 in development a Secure cookie would never come back.
+        "SESSION_COOKIE_SECURE": not is_dev,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": not is_dev,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+        "SIGN_IN_MAX_FAILURES": int(env.get("VRP_SIGN_IN_MAX_FAILURES", "5")),
+        "SIGN_IN_LOCKOUT_MINUTES": int(env.get("VRP_SIGN_IN_LOCKOUT_MINUTES", "15")),
+        "TESTING": app_env == "testing",
+    }
+    config.update(overrides)
+    return config
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever spelling of the URL we were given."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

@@ -1,0 +1,82 @@
+"""Problem lists: checks are plain functions that return problems instead of raising on the first.
+
+A problem names where it is (file, row, column or field) and what is wrong, so that an import or
+a form can show every problem at once and write nothing.
+
+>>> problems = Problems()
+>>> problems.add("weights add up to 0.9, not 1", column="weight", file="formula.toml")
+>>> str(problems[0])
+'formula.toml, column weight: weights add up to 0.9, not 1'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+    file: str | None = None
+    row: int | None = None
+    column: str | None = None
+
+    @property
+    def where(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(self.file)
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
+class Problems:
+    """An ordered list of problems; falsy when there are none."""
+
+    def __init__(self, problems: Iterable[Problem] = ()) -> None:
+        self._items: list[Problem] = list(problems)
+
+    def add(
+        self, message: str, *, file: str | None = None, row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        self._items.append(Problem(message, file=file, row=row, column=column))
+
+    def extend(self, other: Iterable[Problem]) -> None:
+        self._items.extend(other)
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __bool__(self) -> bool:
+        return bool(self._items)
+
+    def __getitem__(self, index: int) -> Problem:
+        return self._items[index]
+
+    def messages(self) -> list[str]:
+        return [str(p) for p in self._items]
+
+
+class DomainError(Exception):
+    """A business rule said no. Carries the problems so views and commands can show them all."""
+
+    def __init__(self, message: str, problems: Iterable[Problem] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems = Problems(problems)
+
+    def __str__(self) -> str:
+        if not self.problems:
+            return self.message
+        return self.message + "\n" + "\n".join(f"  - {p}" for p in self.problems)

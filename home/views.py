@@ -1,0 +1,39 @@
+"""The landing page, one per role."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+from sqlalchemy import select
+
+from auth.permissions import permission_required, public
+from auth.roles import Permission
+from auth.scoping import scope_to_user
+from extensions import db
+from reference.models import Organisation, OrganisationKind
+from reference.queries import current_financial_year, list_grant_streams
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+@permission_required(Permission.VIEW_HOME)
+def index():
+    spokes = db.session.scalars(scope_to_user(
+        select(Organisation).where(Organisation.kind == OrganisationKind.SPOKE)
+        .order_by(Organisation.name),
+        Organisation.id, current_user,
+    )).all()
+    return render_template(
+        "home/index.html",
+        year=current_financial_year(),
+        streams=list_grant_streams(),
+        spokes=spokes,
+    )
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    db.session.execute(select(1))
+    return {"status": "ok"}

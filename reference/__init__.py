@@ -1,0 +1,1 @@
+"""Reference data: organisations (OPCC, Hub, spokes, later providers), grant streams, years."""
