@@ -1,0 +1,48 @@
+"""A finance officer signs in, sees the landing page and signs out, in a real browser."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from demo.services import load_demo
+from tests.browser.conftest import axe_violations
+from tests.builders import make_user
+
+pytestmark = pytest.mark.browser
+
+
+def test_finance_signs_in_sees_landing_page_and_signs_out(app, live_server: str, page: Page):
+    load_demo()
+    make_user(role="finance", email="fran@example.org")
+
+    page.goto(live_server + "/")
+    expect(page).to_have_url(live_server + "/sign-in?next=/")
+    assert axe_violations(page) == []
+
+    page.get_by_label("Email address").fill("fran@example.org")
+    page.get_by_label("Password", exact=True).fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Financial year 2024-25")
+    expect(page.get_by_test_id("grant-streams")).to_contain_text("Violence Reduction Unit grant")
+    expect(page.get_by_test_id("grant-streams")).to_contain_text("Serious Violence Duty grant")
+    expect(page.get_by_test_id("spokes")).to_contain_text("South Gloucestershire")
+    expect(page.get_by_role("banner")).to_contain_text(app.config["PARTNERSHIP_NAME"])
+    assert axe_violations(page) == []
+
+    page.get_by_test_id("sign-out").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    page.goto(live_server + "/")
+    expect(page).to_have_url(live_server + "/sign-in?next=/")
+
+
+def test_wrong_password_shows_error_summary(app, live_server: str, page: Page):
+    make_user(role="finance", email="fran@example.org")
+    page.goto(live_server + "/sign-in")
+    page.get_by_label("Email address").fill("fran@example.org")
+    page.get_by_label("Password", exact=True).fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Enter a correct email address and password")
+    assert axe_violations(page) == []
