@@ -78,6 +78,7 @@ def _current_actor() -> tuple[int | None, str]:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from allocations.views import bp as allocations_bp
     from audit.views import bp as audit_bp
     from auth.permissions import enforce_permissions
     from auth.views import bp as auth_bp
@@ -86,7 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from reference.views import bp as reference_bp
 
     app.before_request(enforce_permissions)
-    for blueprint in (home_bp, auth_bp, reference_bp, audit_bp):
+    for blueprint in (home_bp, auth_bp, reference_bp, allocations_bp, audit_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

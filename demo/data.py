@@ -29,6 +29,7 @@ FINANCIAL_YEARS = ("2023-24", "2024-25")
 CURRENT_YEAR = "2024-25"
 
 DEMO_PASSWORD = "demo-password-2024"
+FINANCE_EMAIL = "finance@asvrp.example"
 
 # email, name, role, spoke code
 USERS = (

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from auth.models import User
 from core.financial_year import FinancialYear
 from demo import data
+from demo.allocations import load_demo_allocations
 from extensions import db
 from reference.models import FinancialYearRecord, GrantStream, Organisation
 
@@ -52,4 +53,6 @@ def load_demo() -> DemoReport:
             report.created.append(f"user {email}")
         report.sign_ins.append((email, data.DEMO_PASSWORD, role.label))
     db.session.commit()
+    finance = db.session.scalar(select(User).where(User.email == data.FINANCE_EMAIL))
+    report.created.extend(load_demo_allocations(finance))
     return report

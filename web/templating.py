@@ -18,14 +18,19 @@ class NavItem:
     text: str
     endpoint: str
     permission: Permission
+    sections: tuple[str, ...] = ()  # path prefixes that belong under this item
 
 
 # The navigation, in order; each item shows only to those who may open it.
 NAVIGATION = (
     NavItem("Home", "home.index", Permission.VIEW_HOME),
-    NavItem("Spokes", "reference.spoke_list", Permission.VIEW_SPOKES),
-    NavItem("Users", "auth.user_list", Permission.VIEW_USERS),
-    NavItem("Audit log", "audit.event_list", Permission.VIEW_AUDIT),
+    NavItem("Spokes", "reference.spoke_list", Permission.VIEW_SPOKES, ("/spokes",)),
+    NavItem("Allocations", "allocations.allocation_list", Permission.VIEW_ALLOCATIONS,
+            ("/allocations",)),
+    NavItem("Funding formula", "allocations.formula_list", Permission.VIEW_FORMULAS,
+            ("/formulas", "/indicators", "/runs")),
+    NavItem("Users", "auth.user_list", Permission.VIEW_USERS, ("/admin/users",)),
+    NavItem("Audit log", "audit.event_list", Permission.VIEW_AUDIT, ("/audit",)),
 )
 
 
@@ -37,24 +42,38 @@ def navigation_items() -> list[dict[str, object]]:
         if item.endpoint not in current_app.view_functions or not can(item.permission):
             continue
         href = url_for(item.endpoint)
-        active = request.endpoint == item.endpoint or (
-            item.endpoint != "home.index"
-            and request.endpoint is not None
-            and request.endpoint.split(".")[0] == item.endpoint.split(".")[0]
-            and request.path.startswith(href)
-        )
+        active = request.path == href or any(
+            request.path.startswith(section) for section in item.sections)
         items.append({"text": item.text, "href": href, "active": active})
     return items
 
 
-def money_filter(value: Decimal | None, pence: bool = True) -> str:
-    if value is None:
+def money_filter(value: Decimal | str | None, pence: bool = True) -> str:
+    """``£1,234.56``; also takes the two-decimal strings that stored results hold."""
+    if value is None or value == "":
         return "–"
-    return format_gbp(value, pence=pence)
+    return format_gbp(Decimal(value) if isinstance(value, str) else value, pence=pence)
+
+
+def signed_money_filter(value: Decimal | str | None) -> str:
+    """A change: ``+£1,000.00`` or ``-£250.00``."""
+    if value is None or value == "":
+        return "–"
+    amount = Decimal(value) if isinstance(value, str) else value
+    return ("+" if amount > 0 else "") + format_gbp(amount)
+
+
+def percent_filter(value: Decimal | str | None, signed: bool = True) -> str:
+    if value is None or value == "":
+        return "–"
+    amount = Decimal(value) if isinstance(value, str) else value
+    return ("+" if signed and amount > 0 else "") + f"{amount}%"
 
 
 def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(money_filter, "money")
+    app.add_template_filter(signed_money_filter, "signed_money")
+    app.add_template_filter(percent_filter, "percent")
     app.add_template_global(navigation_items)
     app.add_template_global(can)
     app.add_template_global(Permission, "Permission")

@@ -1,0 +1,79 @@
+"""Compare scenarios side by side (pure: plain run results in, rows out).
+
+The first run is the baseline; every other run shows its difference from it per recipient, in
+pounds and percent.
+
+>>> base = {"allocations": [{"recipient": "bristol", "amount": "100.00"}], "top_slices": []}
+>>> other = {"allocations": [{"recipient": "bristol", "amount": "110.00"}], "top_slices": []}
+>>> row = compare_results([base, other]).rows[0]
+>>> row.recipient, row.cells[1].difference, row.cells[1].difference_percent
+('bristol', Decimal('10.00'), Decimal('10.00'))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class ComparisonCell:
+    amount: Decimal | None
+    difference: Decimal | None  # against the baseline (the first run); None for the baseline
+    difference_percent: Decimal | None
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    recipient: str
+    is_top_slice: bool
+    cells: tuple[ComparisonCell, ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    rows: tuple[ComparisonRow, ...]
+    totals: tuple[ComparisonCell, ...]
+
+
+def amounts_by_recipient(result: Mapping[str, Any]) -> dict[str, tuple[Decimal, bool]]:
+    amounts = {a["recipient"]: (Decimal(a["amount"]), False) for a in result["allocations"]}
+    for top_slice in result["top_slices"]:
+        amounts[top_slice["recipient"]] = (Decimal(top_slice["amount"]), True)
+    return amounts
+
+
+def compare_results(results: Sequence[Mapping[str, Any]]) -> Comparison:
+    """Rows per recipient (top slices first, then spokes by code) across ``results``."""
+    if not results:
+        return Comparison((), ())
+    per_run = [amounts_by_recipient(r) for r in results]
+    kinds: dict[str, bool] = {}
+    for amounts in per_run:
+        for code, (_, is_top_slice) in amounts.items():
+            kinds[code] = kinds.get(code, False) or is_top_slice
+    order = sorted(kinds, key=lambda code: (not kinds[code], code))
+    rows = []
+    for code in order:
+        values = [amounts.get(code, (None, False))[0] for amounts in per_run]
+        rows.append(ComparisonRow(code, kinds[code], _cells(values)))
+    totals = [sum((a for a, _ in amounts.values()), Decimal("0.00")) for amounts in per_run]
+    return Comparison(tuple(rows), _cells(totals))
+
+
+def _cells(values: Sequence[Decimal | None]) -> tuple[ComparisonCell, ...]:
+    baseline = values[0]
+    cells = [ComparisonCell(baseline, None, None)]
+    for value in values[1:]:
+        if value is None or baseline is None:
+            cells.append(ComparisonCell(value, None, None))
+            continue
+        difference = value - baseline
+        percent = None if baseline == 0 else (difference / baseline * HUNDRED).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP)
+        cells.append(ComparisonCell(value, difference, percent))
+    return tuple(cells)

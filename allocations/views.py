@@ -1,0 +1,267 @@
+"""Pages for formulas, indicator datasets, runs, scenario comparison, approval, allocations."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from markupsafe import Markup
+
+from allocations import queries, services
+from allocations.comparison import amounts_by_recipient, compare_results
+from allocations.formula_text import build_formula_toml, field_for_key, fields_from_spec
+from allocations.forms import (
+    ApproveRunForm,
+    CompareForm,
+    FormulaForm,
+    RunForm,
+    UploadFormulaForm,
+    UploadIndicatorsForm,
+)
+from allocations.models import FormulaRun, FormulaVersion, IndicatorDataset, RunStatus
+from auth.permissions import permission_required
+from auth.roles import Permission
+from core.problems import DomainError
+from exports.charts import Series, grouped_bar_chart
+from exports.spreadsheets import write_xlsx
+from extensions import db
+from formulas.report import build_sheets, format_csv
+from reference.queries import list_grant_streams
+from web.forms import attach_problems
+
+bp = Blueprint("allocations", __name__)
+
+
+def _get_or_404(model, id_):  # type: ignore[no-untyped-def]
+    found = db.session.get(model, id_)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/formulas")
+@permission_required(Permission.VIEW_FORMULAS)
+def formula_list():
+    return render_template("allocations/formula_list.html",
+                           versions=queries.list_formula_versions(),
+                           datasets=queries.list_datasets(), runs=queries.list_runs(limit=20))
+
+
+@bp.route("/formulas/new", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_FORMULAS)
+def formula_new():
+    form = FormulaForm()
+    form.grant.choices = [("", "No grant (a scenario only)")] + [
+        (s.code, f"{s.code}: {s.name}") for s in list_grant_streams()]
+    upload = UploadFormulaForm(prefix="upload")
+    summary_problems: list[str] = []
+    base = request.args.get("from", type=int)
+    if request.method == "GET" and base:
+        version = _get_or_404(FormulaVersion, base)
+        form.process(data=fields_from_spec(services.load_spec(version)))
+        form.version.data = ""
+    if form.submit.data and form.validate_on_submit():
+        try:
+            toml_text = build_formula_toml(form.data)
+            version = services.create_formula_version(
+                toml_text, user=current_user, filename="formula form",
+                change_note=form.change_note.data)
+        except DomainError as error:
+            db.session.rollback()
+            summary_problems = attach_problems(form, error.problems, field_for_key,
+                                               show_location=False)
+        else:
+            flash(f"Saved {version.title}")
+            return redirect(url_for("allocations.formula_detail", version_id=version.id))
+    elif upload.submit.data and upload.validate_on_submit():
+        file = upload.file.data
+        try:
+            text = file.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            upload.file.errors = [*upload.file.errors, "The file is not UTF-8 text"]
+        else:
+            try:
+                version = services.create_formula_version(
+                    text, user=current_user, filename=file.filename or "formula.toml",
+                    change_note=upload.change_note.data)
+            except DomainError as error:
+                db.session.rollback()
+                summary_problems = attach_problems(upload, error.problems, lambda c: None)
+            else:
+                flash(f"Saved {version.title}")
+                return redirect(url_for("allocations.formula_detail", version_id=version.id))
+    status = 400 if form.errors or upload.errors or summary_problems else 200
+    # base.html's error summary reads ``form``: the one that was sent.
+    return render_template("allocations/formula_new.html", formula_form=form, upload=upload,
+                           summary_problems=summary_problems,
+                           form=upload if upload.submit.data else form), status
+
+
+@bp.route("/formulas/<int:version_id>")
+@permission_required(Permission.VIEW_FORMULAS)
+def formula_detail(version_id: int):
+    version = _get_or_404(FormulaVersion, version_id)
+    return render_template("allocations/formula_detail.html", version=version,
+                           spec=services.load_spec(version))
+
+
+@bp.route("/indicators/new", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_FORMULAS)
+def dataset_new():
+    form = UploadIndicatorsForm()
+    summary_problems: list[str] = []
+    if form.validate_on_submit():
+        file = form.file.data
+        try:
+            dataset = services.import_indicator_dataset(
+                file.read(), filename=file.filename or "indicators.csv", name=form.name.data,
+                user=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            summary_problems = attach_problems(form, error.problems, lambda c: None)
+        else:
+            flash(f"Imported {len(dataset.values)} values as {dataset.title}")
+            return redirect(url_for("allocations.dataset_detail", dataset_id=dataset.id))
+    status = 400 if form.errors or summary_problems else 200
+    return render_template("allocations/dataset_new.html", form=form,
+                           summary_problems=summary_problems), status
+
+
+@bp.route("/indicators/<int:dataset_id>")
+@permission_required(Permission.VIEW_FORMULAS)
+def dataset_detail(dataset_id: int):
+    dataset = _get_or_404(IndicatorDataset, dataset_id)
+    return render_template("allocations/dataset_detail.html", dataset=dataset)
+
+
+@bp.route("/runs/new", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_FORMULAS)
+def run_new():
+    form = RunForm()
+    form.formula_version.choices = [(v.id, v.title) for v in queries.list_formula_versions()]
+    form.dataset.choices = [(d.id, d.title) for d in queries.list_datasets()]
+    form.previous.choices = [("", "None")] + [
+        (str(i), text) for i, text in queries.previous_run_choices()]
+    if request.method == "GET":
+        form.formula_version.data = request.args.get("formula", type=int)
+    summary_problems: list[str] = []
+    if form.validate_on_submit():
+        previous = None
+        if form.previous_file.data:
+            file = form.previous_file.data
+            previous = services.PreviousChoice(file_content=file.read(),
+                                               file_name=file.filename or "previous.csv")
+        elif form.previous.data:
+            previous = services.PreviousChoice(run_id=int(form.previous.data))
+        try:
+            run = services.run_formula(
+                formula_version_id=form.formula_version.data, dataset_id=form.dataset.data,
+                pot=form.pot.data or None, previous=previous, label=form.label.data,
+                user=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            summary_problems = attach_problems(
+                form, error.problems, lambda c: "pot" if c == "pot" else None)
+        else:
+            flash(f"Ran {run.title}")
+            return redirect(url_for("allocations.run_detail", run_id=run.id))
+    status = 400 if form.errors or summary_problems else 200
+    return render_template("allocations/run_new.html", form=form,
+                           summary_problems=summary_problems), status
+
+
+def _chart_for(run: FormulaRun) -> Markup:
+    allocations = run.result["allocations"]
+    categories = [a["recipient"] for a in allocations]
+    series = [Series(run.financial_year or "This run",
+                     [Decimal(a["amount"]) for a in allocations])]
+    if run.previous_amounts is not None:
+        series.append(Series("Previous year", [
+            Decimal(a["previous"]) if a["previous"] is not None else None for a in allocations]))
+    return Markup(grouped_bar_chart(  # noqa: S704 - built from escaped parts in exports.charts
+        categories, series, title=f"Allocations by spoke, {run.label}"))
+
+
+@bp.route("/runs/<int:run_id>")
+@permission_required(Permission.VIEW_FORMULAS)
+def run_detail(run_id: int):
+    run = _get_or_404(FormulaRun, run_id)
+    form = ApproveRunForm()
+    return render_template("allocations/run_detail.html", run=run, result=run.result,
+                           chart=_chart_for(run), approve_form=form)
+
+
+@bp.route("/runs/<int:run_id>/approve", methods=["POST"])
+@permission_required(Permission.APPROVE_ALLOCATIONS)
+def run_approve(run_id: int):
+    run = _get_or_404(FormulaRun, run_id)
+    form = ApproveRunForm()
+    summary_problems: list[str] = []
+    if form.validate_on_submit():
+        try:
+            services.approve_run(run.id, decision_reference=form.decision_reference.data,
+                                 user=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            summary_problems = attach_problems(form, error.problems)
+        else:
+            flash(f"Approved {run.title} under decision {run.decision_reference}")
+            return redirect(url_for("allocations.allocation_list", year=run.financial_year))
+    return render_template("allocations/run_detail.html", run=run, result=run.result,
+                           chart=_chart_for(run), approve_form=form, form=form,
+                           summary_problems=summary_problems), 400
+
+
+@bp.route("/runs/<int:run_id>/export.<fmt>")
+@permission_required(Permission.VIEW_FORMULAS)
+def run_export(run_id: int, fmt: str):
+    run = _get_or_404(FormulaRun, run_id)
+    result = services.recalculate_run(run)
+    stem = f"allocation-run-{run.id}"
+    if fmt == "csv":
+        return Response(format_csv(result), mimetype="text/csv", headers={
+            "Content-Disposition": f'attachment; filename="{stem}.csv"'})
+    if fmt == "xlsx":
+        return Response(write_xlsx(build_sheets(result)), headers={
+            "Content-Disposition": f'attachment; filename="{stem}.xlsx"'},
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    abort(404)
+
+
+@bp.route("/runs/compare")
+@permission_required(Permission.VIEW_FORMULAS)
+def run_compare():
+    form = CompareForm(request.args)
+    runs_available = queries.list_runs()
+    form.runs.choices = [(r.id, f"{r.title} ({r.status.value})") for r in runs_available]
+    chosen = queries.runs_by_ids(request.args.getlist("runs", type=int))
+    comparison = compare_results([r.result for r in chosen]) if len(chosen) >= 2 else None
+    chart = None
+    if comparison is not None:
+        codes = [row.recipient for row in comparison.rows if not row.is_top_slice]
+        series = [Series(run.label, [amounts_by_recipient(run.result).get(c, (None, False))[0]
+                                     for c in codes]) for run in chosen]
+        chart = Markup(grouped_bar_chart(codes, series, title="Scenarios compared by spoke"))
+    return render_template("allocations/run_compare.html", form=form, runs=chosen,
+                           comparison=comparison, chart=chart,
+                           too_few=request.args.get("runs") is not None and len(chosen) < 2)
+
+
+@bp.route("/allocations")
+@permission_required(Permission.VIEW_ALLOCATIONS)
+def allocation_list():
+    years = queries.allocation_years(current_user)
+    year = request.args.get("year") or (years[0] if years else None)
+    allocations = queries.allocations_for(current_user, financial_year=year)
+    history = queries.allocations_for(current_user, financial_year=year, include_superseded=True)
+    superseded = [a for a in history if a.status.value == "superseded"]
+    totals: dict[str, Decimal] = {}
+    for allocation in allocations:
+        code = allocation.grant_stream.code
+        totals[code] = totals.get(code, Decimal("0.00")) + allocation.amount
+    runs = [] if current_user.is_spoke_scoped else [
+        r for r in queries.approved_runs() if r.financial_year == year]
+    return render_template("allocations/allocation_list.html", years=years, year=year,
+                           allocations=allocations, superseded=superseded, totals=totals,
+                           runs=runs, RunStatus=RunStatus)
