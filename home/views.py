@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Blueprint, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
+from allocations.queries import allocations_for
 from auth.permissions import permission_required, public
 from auth.roles import Permission
 from auth.scoping import scope_to_user
@@ -24,11 +27,15 @@ def index():
         .order_by(Organisation.name),
         Organisation.id, current_user,
     )).all()
+    year = current_financial_year()
+    allocated: dict[str, Decimal] = {}
+    if current_user.can(Permission.VIEW_ALLOCATIONS):
+        for allocation in allocations_for(current_user, financial_year=year.label):
+            code = allocation.grant_stream.code
+            allocated[code] = allocated.get(code, Decimal("0.00")) + allocation.amount
     return render_template(
-        "home/index.html",
-        year=current_financial_year(),
-        streams=list_grant_streams(),
-        spokes=spokes,
+        "home/index.html", year=year, streams=list_grant_streams(), spokes=spokes,
+        allocated=allocated,
     )
 
 
