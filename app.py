@@ -82,9 +82,9 @@ def _register_blueprints(app: Flask) -> None:
     from audit.views import bp as audit_bp
     from auth.permissions import enforce_permissions
     from auth.views import bp as auth_bp
-    from web.errors import register_error_handlers
     from home.views import bp as home_bp
     from reference.views import bp as reference_bp
+    from web.errors import register_error_handlers
 
     app.before_request(enforce_permissions)
     for blueprint in (home_bp, auth_bp, reference_bp, allocations_bp, audit_bp):

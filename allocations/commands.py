@@ -15,7 +15,8 @@ from extensions import db
 
 @click.command("import-indicators")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--name", required=True, help="The dataset's name; an existing name gets a new version.")
+@click.option("--name", required=True,
+              help="The dataset's name; an existing name gets a new version.")
 @with_appcontext
 def import_indicators_command(file: Path, name: str) -> None:
     """Import an indicator file (CSV or XLSX: recipient,indicator,value,source,as_of) as a new

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -135,7 +135,7 @@ class FormulaRun(db.Model):
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("formula_runs.id"))
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
 
-    __mapper_args__ = {"version_id_col": lock_version}
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": lock_version}
 
     formula_version: Mapped[FormulaVersion] = relationship()
     dataset: Mapped[IndicatorDataset] = relationship()

@@ -23,8 +23,8 @@ from allocations.models import (
 )
 from audit.listeners import set_reason
 from auth.models import User
-from core.money import format_plain, to_money
 from core.financial_year import FinancialYear
+from core.money import format_plain, to_money
 from core.problems import DomainError, Problem, Problems
 from database import utcnow
 from extensions import db

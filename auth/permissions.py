@@ -36,7 +36,7 @@ def public(view: F) -> F:
     return view
 
 
-def required_permission_for(endpoint: str | None) -> Permission | None | bool:
+def required_permission_for(endpoint: str | None) -> Permission | bool | None:
     """The permission an endpoint declares; ``True`` when public; ``None`` when undeclared."""
     if endpoint is None or endpoint in FRAMEWORK_PUBLIC_ENDPOINTS:
         return True

@@ -37,7 +37,7 @@ def to_money(value: object, *, field: str = "amount") -> Decimal:
     >>> to_money("£1,234.50")
     Decimal('1234.50')
     """
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise MoneyError(f"{field}: {value!r} is a float; money must be given as text or Decimal")
     if isinstance(value, Decimal):
         amount = value
@@ -55,7 +55,11 @@ def to_money(value: object, *, field: str = "amount") -> Decimal:
         raise MoneyError(f"{field}: {value!r} is not an amount of money")
     if not amount.is_finite():
         raise MoneyError(f"{field}: {value!r} is not a finite amount")
-    if amount != amount.quantize(PENNY, rounding=ROUND_DOWN):
+    try:
+        whole_pennies = amount.quantize(PENNY, rounding=ROUND_DOWN)
+    except InvalidOperation:  # more digits than the context holds
+        raise MoneyError(f"{field}: {value!r} is too large to be an amount of money") from None
+    if amount != whole_pennies:
         raise MoneyError(f"{field}: {value!r} has more than two decimal places")
     return amount.quantize(PENNY)
 

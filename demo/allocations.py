@@ -23,8 +23,10 @@ CONFIRMED_VRU_2024_25 = "1546911.00"  # illustrative: the real confirmed figure 
 # (formula file, run label, pot or None for the formula's, previous-year run label or None,
 #  decision reference or None for a draft scenario)
 RUNS = (
-    ("vru-2023-24.toml", "VRU 2023-24 (illustrative)", None, None, "PCC-DN-2023-014 (illustrative)"),
-    ("svd-2023-24.toml", "SVD 2023-24 (illustrative)", None, None, "PCC-DN-2023-015 (illustrative)"),
+    ("vru-2023-24.toml", "VRU 2023-24 (illustrative)", None, None,
+     "PCC-DN-2023-014 (illustrative)"),
+    ("svd-2023-24.toml", "SVD 2023-24 (illustrative)", None, None,
+     "PCC-DN-2023-015 (illustrative)"),
     ("vru-2024-25.toml", "VRU 2024-25 on the indicative grant (illustrative)", None,
      "VRU 2023-24 (illustrative)", "PCC-DN-2024-006 (illustrative)"),
     ("vru-2024-25.toml", "VRU 2024-25 on the confirmed grant (illustrative)",

@@ -45,7 +45,8 @@ class Organisation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[OrganisationKind] = mapped_column(enum_column(OrganisationKind, "organisation_kind"))
+    kind: Mapped[OrganisationKind] = mapped_column(
+        enum_column(OrganisationKind, "organisation_kind"))
     # org-id (e.g. GB-LAE-BST) for 360Giving; GSS code for maps and beneficiary location.
     org_id: Mapped[str | None] = mapped_column(String(60))
     gss_code: Mapped[str | None] = mapped_column(String(12))
