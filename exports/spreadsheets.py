@@ -1,0 +1,97 @@
+"""XLSX workbooks from plain rows: ``write_xlsx({"Sheet": [[header...], [cell...]]}) -> bytes``.
+
+What lives here: the one XLSX writer (xlsxwriter). Callers pass rows of plain values; the first
+row of each sheet is its header. What must not: knowing what the rows mean.
+
+Cells by type:
+
+- ``Decimal``: money, written as a number with a £ format so the spreadsheet can sum it;
+- a pair ``(Decimal, num_format)``: a number that is not money (a share, a percent, a count)
+  with its Excel number format, e.g. ``(Decimal("0.269557"), "0.000000")``;
+- ``int``: a number; ``bool``: TRUE/FALSE; ``date``: a date cell (YYYY-MM-DD);
+- ``str``: always text (never a formula, so a cell such as ``=1+1`` from a file stays inert);
+- ``None``: an empty cell.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+import xlsxwriter  # type: ignore[import-untyped]
+from xlsxwriter.format import Format  # type: ignore[import-untyped]
+from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
+
+MONEY_FORMAT = "£#,##0.00;-£#,##0.00"
+DATE_FORMAT = "yyyy-mm-dd"
+MAX_SHEET_NAME = 31
+
+
+def write_xlsx(sheets: Mapping[str, Sequence[Sequence[object]]]) -> bytes:
+    """Write one worksheet per entry (in order) and return the workbook's bytes."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    formats: dict[str, Format] = {}
+
+    def format_for(num_format: str, *, bold: bool = False) -> Format:
+        key = f"{num_format}|{bold}"
+        if key not in formats:
+            formats[key] = workbook.add_format({"num_format": num_format, "bold": bold})
+        return formats[key]
+
+    for name, rows in sheets.items():
+        sheet = workbook.add_worksheet(name[:MAX_SHEET_NAME])
+        widths: dict[int, int] = {}
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                shown = _write_cell(sheet, r, c, value, format_for, header=(r == 0))
+                widths[c] = max(widths.get(c, 0), shown)
+        for c, width in widths.items():
+            sheet.set_column(c, c, min(max(width + 2, 8), 60))
+        if rows:
+            sheet.freeze_panes(1, 0)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def _write_cell(
+    sheet: Worksheet,
+    row: int,
+    col: int,
+    value: object,
+    format_for: Callable[..., Format],
+    *,
+    header: bool,
+) -> int:
+    """Write one cell; return roughly how many characters it shows (for the column width)."""
+    if value is None:
+        return 0
+    if isinstance(value, bool):
+        sheet.write_boolean(row, col, value, format_for("General", bold=header))
+        return 5
+    if isinstance(value, Decimal):
+        sheet.write_number(row, col, _to_excel_number(value), format_for(MONEY_FORMAT, bold=header))
+        return len(f"£{value:,.2f}")
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], Decimal):
+        number, num_format = value
+        sheet.write_number(row, col, _to_excel_number(number), format_for(num_format, bold=header))
+        return len(str(number))
+    if isinstance(value, int):
+        sheet.write_number(row, col, value, format_for("General", bold=header))
+        return len(str(value))
+    if isinstance(value, datetime | date):
+        day = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+        sheet.write_datetime(row, col, day, format_for(DATE_FORMAT, bold=header))
+        return len(DATE_FORMAT)
+    text = str(value)
+    sheet.write_string(row, col, text, format_for("General", bold=header))
+    return len(text)
+
+
+def _to_excel_number(value: Decimal) -> float:
+    # The one Decimal-to-float conversion in the project, at the output edge: XLSX stores every
+    # number as an IEEE double. Any amount below about £90 trillion keeps its exact pence when
+    # shown to two places, and the exact figure stays in our own records and CSV/JSON exports.
+    return float(value)

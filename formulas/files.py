@@ -1,0 +1,165 @@
+"""Reading the formula's files: TOML for the formula, CSV or XLSX for the data.
+
+What lives here: turning a file (a path, or the bytes of an upload) into text rows (``Table``)
+and running the formula on files (``run_formula_files``, what ``vrp formula run`` calls). Every
+cell is kept as text here and checked by the pure parsers in ``formulas.data``, so CSV and XLSX
+files give the same messages. Rows are numbered as a spreadsheet shows them: the header is row 1.
+Blank rows are skipped but still counted.
+
+What must not: checking values (``data``), arithmetic (``calculate``), or a float leaving this
+module. Spreadsheet numbers arrive from python_calamine as floats because that is how XLSX
+stores them; each is turned straight back into the shortest text that reads back as the same
+double, which is what the user typed (``193282``, ``7.2``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import TypeVar
+
+import python_calamine
+
+from core.problems import DomainError, Problem, Problems
+from formulas.calculate import AllocationResult, calculate_allocations
+from formulas.data import Table, TableRow, parse_indicator_table, parse_previous_table
+from formulas.spec import FormulaSpec, IndicatorDataset, PreviousAllocations, parse_formula_toml
+
+TABLE_SUFFIXES = (".csv", ".xlsx")
+T = TypeVar("T")
+
+
+def read_formula_file(path: str | Path) -> FormulaSpec:
+    """Read a formula TOML file; problems name the file as given."""
+    name = str(path)
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DomainError(
+            "The formula file is not UTF-8 text", [Problem("not UTF-8 text", file=name)]
+        ) from None
+    return parse_formula_toml(text, file=name)
+
+
+def read_indicator_file(path: str | Path) -> IndicatorDataset:
+    """Read ``recipient,indicator,value,source,as_of`` rows from a CSV or XLSX file."""
+    return parse_indicator_table(read_table(Path(path).read_bytes(), str(path)))
+
+
+def read_previous_file(path: str | Path) -> PreviousAllocations:
+    """Read ``recipient,amount`` rows from a CSV or XLSX file."""
+    return parse_previous_table(read_table(Path(path).read_bytes(), str(path)))
+
+
+def run_formula_files(
+    formula_path: str | Path,
+    indicators_path: str | Path,
+    previous_path: str | Path | None = None,
+    pot: Decimal | None = None,
+) -> AllocationResult:
+    """Read all the files, report the problems of all of them at once, then calculate."""
+    problems = Problems()
+    spec = _collect(problems, read_formula_file, formula_path)
+    data = _collect(problems, read_indicator_file, indicators_path)
+    previous = None
+    if previous_path is not None:
+        previous = _collect(problems, read_previous_file, previous_path)
+    if problems or spec is None or data is None:
+        raise DomainError("The files have problems", problems)
+    return calculate_allocations(spec, data, previous, pot)
+
+
+def read_table(content: bytes, file: str) -> Table:
+    """Read the first sheet of an XLSX file, or a CSV file, as text rows (by ``file``'s suffix)."""
+    suffix = Path(file).suffix.lower()
+    if suffix == ".csv":
+        records = _read_csv_records(content, file)
+    elif suffix == ".xlsx":
+        records = _read_xlsx_records(content, file)
+    else:
+        raise DomainError(
+            "The file type is not supported",
+            [Problem(f"the file must be .csv or .xlsx, not {suffix or 'no suffix'}", file=file)],
+        )
+    return _build_table(records, file)
+
+
+def _collect(problems: Problems, reader: Callable[[str | Path], T], path: str | Path) -> T | None:
+    try:
+        return reader(path)
+    except DomainError as error:
+        problems.extend(error.problems or [Problem(error.message, file=str(path))])
+        return None
+
+
+def _read_csv_records(content: bytes, file: str) -> list[list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DomainError(
+            "The file is not UTF-8 text",
+            [Problem("not UTF-8 text: save it from the spreadsheet as 'CSV UTF-8'", file=file)],
+        ) from None
+    try:
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise DomainError("The CSV file cannot be read", [Problem(str(error), file=file)]) from None
+
+
+def _read_xlsx_records(content: bytes, file: str) -> list[list[str]]:
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+        # skip_empty_area=False keeps row 1 as row 1, so our row numbers match Excel's.
+        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except Exception as error:  # calamine raises several types for a damaged or non-XLSX file
+        raise DomainError(
+            "The XLSX file cannot be read",
+            [Problem(f"not a readable XLSX workbook ({error})", file=file)],
+        ) from None
+    return [[_cell_text(cell) for cell in row] for row in rows]
+
+
+def _cell_text(cell: object) -> str:
+    """A spreadsheet cell as the text the user typed.
+
+    >>> [_cell_text(c) for c in (193282.0, 7.2, "  bristol ", date(2024, 3, 31), None)]
+    ['193282', '7.2', 'bristol', '2024-03-31', '']
+    """
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return "TRUE" if cell else "FALSE"
+    if isinstance(cell, datetime):
+        return cell.date().isoformat() if cell.time() == datetime.min.time() else cell.isoformat()
+    if isinstance(cell, date):
+        return cell.isoformat()
+    if isinstance(cell, int):
+        return str(cell)
+    if isinstance(cell, float):
+        # repr is the shortest text that reads back as this double: the digits the user typed.
+        return str(int(cell)) if cell.is_integer() else repr(cell)
+    return str(cell).strip()
+
+
+def _build_table(records: list[list[str]], file: str) -> Table:
+    if not records or not any(cell.strip() for cell in records[0]):
+        raise DomainError(
+            "The file has no header row",
+            [Problem("row 1 must be the header (the column names)", file=file, row=1)],
+        )
+    columns = tuple(cell.strip().lower() for cell in records[0])
+    rows = []
+    for number, record in enumerate(records[1:], start=2):
+        if not any(cell.strip() for cell in record):
+            continue
+        cells = {
+            column: (record[i].strip() if i < len(record) else "")
+            for i, column in enumerate(columns)
+            if column
+        }
+        rows.append(TableRow(number, cells))
+    return Table(file, columns, tuple(rows))
