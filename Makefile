@@ -25,6 +25,7 @@ demo: setup ## Migrate and load the demo data without serving
 
 test: setup-dev ## Set up with the dev tools and run the whole test suite on SQLite and PostgreSQL
 	$(VENV)/ruff check .
+	$(VENV)/mypy
 	$(VENV)/python -m pytest
 
 test-sqlite: setup-dev ## Run the tests against SQLite only

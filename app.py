@@ -52,6 +52,11 @@ def _configure_templates(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    # Every model module, so the metadata (and Alembic) sees every table.
+    import allocations.models  # noqa: F401
+    import audit.models  # noqa: F401
+    import grants.models  # noqa: F401
+    import reference.models  # noqa: F401
     from auth.models import User
 
     db.init_app(app)
@@ -79,6 +84,9 @@ def _current_actor() -> tuple[int | None, str]:
 
 def _register_blueprints(app: Flask) -> None:
     from allocations.views import bp as allocations_bp
+    from grants.award_views import bp as awards_bp
+    from grants.plan_views import bp as plans_bp
+    from grants.return_views import bp as returns_bp
     from audit.views import bp as audit_bp
     from auth.permissions import enforce_permissions
     from auth.views import bp as auth_bp
@@ -87,7 +95,8 @@ def _register_blueprints(app: Flask) -> None:
     from web.errors import register_error_handlers
 
     app.before_request(enforce_permissions)
-    for blueprint in (home_bp, auth_bp, reference_bp, allocations_bp, audit_bp):
+    for blueprint in (home_bp, auth_bp, reference_bp, allocations_bp, awards_bp, plans_bp,
+                      returns_bp, audit_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 
@@ -95,6 +104,9 @@ def _register_blueprints(app: Flask) -> None:
 def _register_commands(app: Flask) -> None:
     from auth.commands import users_cli
     from demo.commands import demo_command
+    from grants.commands import grants_cli, returns_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(grants_cli)
+    app.cli.add_command(returns_cli)
     app.cli.add_command(demo_command)

@@ -19,7 +19,7 @@ from extensions import db
 from reference.models import Organisation, OrganisationKind
 
 MIN_PASSWORD_LENGTH = 10
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 GENERIC_SIGN_IN_FAILURE = "Enter a correct email address and password"
 
 
@@ -38,7 +38,7 @@ def create_user(
 ) -> User:
     problems = Problems()
     email = (email or "").strip().lower()
-    if not _EMAIL.match(email):
+    if not EMAIL_PATTERN.match(email):
         problems.add(f"{email!r} is not an email address", column="email")
     elif db.session.scalar(select(User.id).where(User.email == email)) is not None:
         problems.add(f"a user with email {email} already exists", column="email")

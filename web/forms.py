@@ -26,9 +26,9 @@ def attach_problems(
         if not show_location:
             message = _sentence(problem.message)
         elif field is None:
-            message = _sentence(str(problem))
+            message = _located(problem.where, problem.message)
         else:
-            message = _sentence(_without_column(problem))
+            message = _without_column(problem)
         if field is None:
             unplaced.append(message)
         else:
@@ -39,7 +39,12 @@ def attach_problems(
 def _without_column(problem: Problem) -> str:
     where = ", ".join(p for p in (problem.file, f"row {problem.row}" if problem.row else None)
                       if p)
-    return f"{where}: {problem.message}" if where else problem.message
+    return _located(where, problem.message)
+
+
+def _located(where: str, message: str) -> str:
+    """``where: Message``, capitalising the message but never the file name (``asvrp.toml``)."""
+    return f"{where}: {_sentence(message)}" if where else _sentence(message)
 
 
 def _sentence(text: str) -> str:

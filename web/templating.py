@@ -29,6 +29,10 @@ NAVIGATION = (
             ("/allocations",)),
     NavItem("Funding formula", "allocations.formula_list", Permission.VIEW_FORMULAS,
             ("/formulas", "/indicators", "/runs")),
+    NavItem("Grants", "awards.award_list", Permission.VIEW_GRANTS,
+            ("/grants", "/agreements", "/variations")),
+    NavItem("Delivery plans", "plans.plan_list", Permission.VIEW_PLANS, ("/plans",)),
+    NavItem("Returns", "returns.return_list", Permission.VIEW_RETURNS, ("/returns",)),
     NavItem("Users", "auth.user_list", Permission.VIEW_USERS, ("/admin/users",)),
     NavItem("Audit log", "audit.event_list", Permission.VIEW_AUDIT, ("/audit",)),
 )
