@@ -11,8 +11,8 @@ from flask_login import current_user
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy.orm import Session
 
-import audit.listeners
 import config as config_module
+from audit import listeners as audit_listeners
 from extensions import csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent
@@ -71,8 +71,8 @@ def _init_extensions(app: Flask) -> None:
     def load_user(user_id: str) -> User | None:
         return db.session.get(User, int(user_id))
 
-    audit.listeners.install(Session)
-    audit.listeners.set_actor_provider(_current_actor)
+    audit_listeners.install(Session)
+    audit_listeners.set_actor_provider(_current_actor)
 
 
 def _current_actor() -> tuple[int | None, str]:
@@ -84,12 +84,12 @@ def _current_actor() -> tuple[int | None, str]:
 
 def _register_blueprints(app: Flask) -> None:
     from allocations.views import bp as allocations_bp
-    from grants.award_views import bp as awards_bp
-    from grants.plan_views import bp as plans_bp
-    from grants.return_views import bp as returns_bp
     from audit.views import bp as audit_bp
     from auth.permissions import enforce_permissions
     from auth.views import bp as auth_bp
+    from grants.award_views import bp as awards_bp
+    from grants.plan_views import bp as plans_bp
+    from grants.return_views import bp as returns_bp
     from home.views import bp as home_bp
     from reference.views import bp as reference_bp
     from web.errors import register_error_handlers

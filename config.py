@@ -66,6 +66,7 @@ def load_config(
         "TESTING": app_env == "testing",
     }
     config.update(overrides)
+    config["SQLALCHEMY_DATABASE_URI"] = database_url  # the normalised form, overridden or not
     return config
 
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import and_, event, inspect, select
 from sqlalchemy.orm import Session
 
 from audit.models import AuditAction, AuditEvent
@@ -51,19 +51,35 @@ def _snapshot(obj: Any, *, committed: bool) -> dict[str, Any]:
     state = inspect(obj)
     exclude = getattr(obj, "__audit_exclude__", frozenset())
     values: dict[str, Any] = {}
+    stored: dict[str, Any] = {}
     for attr in state.mapper.column_attrs:
         if attr.key in exclude:
             continue
         if committed:
             history = state.attrs[attr.key].history
-            value = history.deleted[0] if history.deleted else getattr(obj, attr.key)
-            if history.added and not history.deleted:
-                # Changed from an unloaded value: the committed value is unknown to the session.
-                value = state.committed_state.get(attr.key, getattr(obj, attr.key))
+            if history.deleted:
+                value = history.deleted[0]
+            elif history.added:
+                # Changed from a value never loaded (expired by a commit): the session does not
+                # know the committed value, so read it from the row as the database holds it.
+                stored = stored or _stored_values(state)
+                value = stored[attr.key]
+            else:
+                value = getattr(obj, attr.key)
         else:
             value = getattr(obj, attr.key)
         values[attr.key] = _plain(value)
     return values
+
+
+def _stored_values(state: Any) -> dict[str, Any]:
+    """The row of a persistent object as the database holds it before this flush."""
+    mapper = state.mapper
+    condition = and_(*(column == value for column, value in
+                       zip(mapper.primary_key, state.identity, strict=True)))
+    row = state.session.connection().execute(
+        select(mapper.local_table).where(condition)).mappings().one()
+    return {attr.key: row[attr.columns[0]] for attr in mapper.column_attrs}
 
 
 def _record_label(obj: Any) -> str:
