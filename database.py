@@ -22,6 +22,10 @@ from sqlalchemy.types import TypeDecorator
 from core.money import PENNY, MoneyError, to_money
 
 
+# The largest amount a BIGINT of pence holds (about £92 thousand million million).
+MAX_PENCE = 2**63 - 1
+
+
 def utcnow() -> datetime:
     """Timezone-aware now, for column defaults (never the naive ``datetime.utcnow``)."""
     return datetime.now(UTC)
@@ -38,8 +42,10 @@ class Money(TypeDecorator[Decimal]):
             return None
         if not isinstance(value, Decimal):
             raise MoneyError(f"{value!r} must be a Decimal (use core.money.to_money) to be stored")
-        amount = to_money(value)
-        return int(amount / PENNY)
+        pence = int(to_money(value) / PENNY)
+        if abs(pence) > MAX_PENCE:
+            raise MoneyError(f"{value} is too large to store as an amount of money")
+        return pence
 
     def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
         if value is None:

@@ -8,8 +8,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from auth.models import SignInAttempt, User
 from auth.roles import Role
@@ -19,6 +21,11 @@ from extensions import db
 from reference.models import Organisation, OrganisationKind
 
 MIN_PASSWORD_LENGTH = 10
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return generate_password_hash("not-a-real-password")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 GENERIC_SIGN_IN_FAILURE = "Enter a correct email address and password"
 
@@ -102,7 +109,13 @@ def authenticate(
             f"Too many failed attempts to sign in. Wait {minutes} minutes and try again."
         )
     user = db.session.scalar(select(User).where(User.email == email))
-    ok = user is not None and user.active and user.check_password(password or "")
+    if user is None:
+        # Check against a throwaway hash so an unknown email takes as long as a known one
+        # and the timing does not tell which addresses have accounts.
+        check_password_hash(_dummy_hash(), password or "")
+        ok = False
+    else:
+        ok = user.active and user.check_password(password or "")
     db.session.add(SignInAttempt(email=email, remote_addr=remote_addr, attempted_at=now,
                                  succeeded=ok))
     if user is None or not ok:

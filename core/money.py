@@ -61,7 +61,8 @@ def to_money(value: object, *, field: str = "amount") -> Decimal:
         raise MoneyError(f"{field}: {value!r} is too large to be an amount of money") from None
     if amount != whole_pennies:
         raise MoneyError(f"{field}: {value!r} has more than two decimal places")
-    return amount.quantize(PENNY)
+    # "-0" is zero: no amount of money is negative zero.
+    return whole_pennies.copy_abs() if whole_pennies.is_zero() else whole_pennies
 
 
 def round_to_unit(

@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, g
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, text
 
@@ -23,6 +25,24 @@ from extensions import db
 from tests.postgres_server import PostgresServer
 
 BACKENDS = ("sqlite", "postgresql")
+
+
+class _SharedTemplateCache(BytecodeCache):
+    """Compiled templates shared by every test's app: compiling them is most of a web test's
+    time, and the templates do not change during a run."""
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self._store:
+            bucket.bytecode_from_string(self._store[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CACHE = _SharedTemplateCache()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -113,6 +133,14 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
         "WTF_CSRF_ENABLED": False,
     })
     app.instance_path = str(tmp_path / "instance")
+    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
+
+    @app.teardown_request
+    def _forget_signed_in_user(exc: BaseException | None) -> None:
+        # The test keeps one app context open across requests; without this, flask-login's
+        # cached user would leak from one client's request into another's.
+        g.pop("_login_user", None)
+
     with app.app_context():
         yield app
         db.session.remove()
