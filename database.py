@@ -21,7 +21,6 @@ from sqlalchemy.types import TypeDecorator
 
 from core.money import PENNY, MoneyError, to_money
 
-
 # The largest amount a BIGINT of pence holds (about £92 thousand million million).
 MAX_PENCE = 2**63 - 1
 
