@@ -24,7 +24,7 @@ from allocations.models import (
 from audit.listeners import set_reason
 from auth.models import User
 from core.financial_year import FinancialYear
-from core.money import format_plain, to_money
+from core.money import MoneyError, format_plain, to_money
 from core.problems import DomainError, Problem, Problems
 from database import utcnow
 from extensions import db
@@ -38,6 +38,7 @@ from formulas.spec import (
     PreviousAllocations,
     PreviousAmount,
     parse_formula_toml,
+    strip_field_prefix,
 )
 from formulas.spec import IndicatorDataset as IndicatorData
 from reference.models import FinancialYearRecord, GrantStream, Organisation, OrganisationKind
@@ -112,7 +113,11 @@ def run_formula(
     version = _get(FormulaVersion, formula_version_id, "formula version")
     dataset = _get(IndicatorDataset, dataset_id, "indicator dataset")
     spec = load_spec(version)
-    pot_amount = spec.pot if pot in (None, "") else to_money(pot, field="pot")
+    try:
+        pot_amount = spec.pot if pot in (None, "") else to_money(pot, field="pot")
+    except MoneyError as error:
+        raise DomainError("The formula was not run", [
+            _problem(strip_field_prefix(error, "pot"), column="pot")]) from None
     previous_data, previous_label = _load_previous(previous)
     result = calculate_allocations(spec, dataset_as_data(dataset), previous_data, pot_amount)
     stream = _grant_stream(spec.grant) if spec.grant else None

@@ -57,10 +57,18 @@ def formula_new():
     upload = UploadFormulaForm(prefix="upload")
     summary_problems: list[str] = []
     base = request.args.get("from", type=int)
+    base_version = None
     if request.method == "GET" and base:
-        version = _get_or_404(FormulaVersion, base)
-        form.process(data=fields_from_spec(services.load_spec(version)))
-        form.version.data = ""
+        base_version = _get_or_404(FormulaVersion, base)
+        base_spec = services.load_spec(base_version)
+        if len(base_spec.top_slices) > 1:
+            # The form holds one top slice; prefilling would silently drop the others.
+            summary_problems.append(
+                f"{base_version.title} has {len(base_spec.top_slices)} top slices, and this "
+                "form holds one: download its formula file, change it, and upload it below")
+        else:
+            form.process(data=fields_from_spec(base_spec))
+            form.version.data = ""
     if form.submit.data and form.validate_on_submit():
         try:
             toml_text = build_formula_toml(form.data)
@@ -104,6 +112,15 @@ def formula_detail(version_id: int):
     version = _get_or_404(FormulaVersion, version_id)
     return render_template("allocations/formula_detail.html", version=version,
                            spec=services.load_spec(version))
+
+
+@bp.route("/formulas/<int:version_id>/formula.toml")
+@permission_required(Permission.VIEW_FORMULAS)
+def formula_download(version_id: int):
+    version = _get_or_404(FormulaVersion, version_id)
+    stem = f"{version.name}-{version.version}".lower().replace(" ", "-")
+    return Response(version.source_toml, mimetype="application/toml", headers={
+        "Content-Disposition": f'attachment; filename="{stem}.toml"'})
 
 
 @bp.route("/indicators/new", methods=["GET", "POST"])
@@ -204,7 +221,7 @@ def run_approve(run_id: int):
                                  user=current_user)
         except DomainError as error:
             db.session.rollback()
-            summary_problems = attach_problems(form, error.problems)
+            summary_problems = attach_problems(form, error.problems, show_location=False)
         else:
             flash(f"Approved {run.title} under decision {run.decision_reference}")
             return redirect(url_for("allocations.allocation_list", year=run.financial_year))
@@ -245,7 +262,7 @@ def run_compare():
         chart = Markup(grouped_bar_chart(codes, series, title="Scenarios compared by spoke"))
     return render_template("allocations/run_compare.html", form=form, runs=chosen,
                            comparison=comparison, chart=chart,
-                           too_few=request.args.get("runs") is not None and len(chosen) < 2)
+                           too_few="submit" in request.args and len(chosen) < 2)
 
 
 @bp.route("/allocations")

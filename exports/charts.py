@@ -7,6 +7,7 @@ hover. Amounts are Decimal; only the pixel geometry is computed from them.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -50,14 +51,17 @@ def grouped_bar_chart(
     group_height = bar_height * len(series) + group_gap
     height = top + legend_height + group_height * len(categories) + 30
     plot_width = Decimal(width - label_width - right_pad)
+    # Unique per chart content, so two charts on one page never share an id.
+    chart_id = "chart-" + hashlib.sha1(
+        (title + "|".join(categories)).encode(), usedforsecurity=False).hexdigest()[:10]
     maximum = _nice_ceiling(max(
         (v for s in series for v in s.values if v is not None), default=Decimal(0)))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" role="img" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'aria-labelledby="chart-title" font-family="system-ui, Arial, sans-serif" '
+        f'aria-labelledby="{chart_id}" font-family="system-ui, Arial, sans-serif" '
         f'font-size="13">',
-        f'<title id="chart-title">{escape(title)}</title>',
+        f'<title id="{chart_id}">{escape(title)}</title>',
     ]
     for index, item in enumerate(series):
         y = top + index * 22

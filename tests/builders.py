@@ -42,7 +42,8 @@ SPOKES = (
 
 
 def make_organisation(*, code: str | None = None, name: str | None = None,
-                      kind: OrganisationKind = OrganisationKind.SPOKE, **fields: Any) -> Organisation:
+                      kind: OrganisationKind = OrganisationKind.SPOKE,
+                      **fields: Any) -> Organisation:
     n = next(_sequence)
     code = code or f"org-{n}"
     existing = db.session.scalar(select(Organisation).where(Organisation.code == code))
@@ -93,7 +94,8 @@ def make_user(*, role: Role | str = Role.FINANCE, email: str | None = None,
 
 def make_financial_year(label: str = "2024-25", *, current: bool = True) -> FinancialYearRecord:
     """A financial year record; ``current`` unmarks any other current year."""
-    record = db.session.scalar(select(FinancialYearRecord).where(FinancialYearRecord.label == label))
+    record = db.session.scalar(
+        select(FinancialYearRecord).where(FinancialYearRecord.label == label))
     if record is None:
         record = FinancialYearRecord.for_year(FinancialYear.parse(label))
         db.session.add(record)
@@ -140,11 +142,11 @@ def make_app(database_url: str, **overrides: Any) -> Iterator[Flask]:
             db.engine.dispose()
 
 
-# --- funding formula: formula versions, indicator datasets, runs -----------------------------------
+# --- funding formula: formula versions, indicator datasets, runs ---------------------------------
 
-# Population per spoke for the default dataset: bristol counts twice, so with the default formula
-# (pot 1000.00, hub 10%, base 0.4) the hub gets 100.00, each spoke 72.00 of base, and the 540.00
-# of need is shared 1:2:1:1:1: banes, north-somerset, somerset and south-glos 162.00, bristol 252.00.
+# Population per spoke for the default dataset: bristol counts twice, so with the default
+# formula (pot 1000.00, hub 10%, base 0.4) the hub gets 100.00, each spoke 72.00 of base, and
+# the 540.00 of need is shared 1:2:1:1:1: bristol 252.00, every other spoke 162.00.
 DEFAULT_POPULATION = {"banes": "1", "bristol": "2", "north-somerset": "1", "somerset": "1",
                       "south-glos": "1"}
 

@@ -26,7 +26,7 @@ def attach_problems(
         if not show_location:
             message = _sentence(problem.message)
         elif field is None:
-            message = _located(problem.where, problem.message)
+            message = _located(problem.where, problem.message, file=problem.file)
         else:
             message = _without_column(problem)
         if field is None:
@@ -39,12 +39,14 @@ def attach_problems(
 def _without_column(problem: Problem) -> str:
     where = ", ".join(p for p in (problem.file, f"row {problem.row}" if problem.row else None)
                       if p)
-    return _located(where, problem.message)
+    return _located(where, problem.message, file=problem.file)
 
 
-def _located(where: str, message: str) -> str:
-    """``where: Message``, capitalising the message but never the file name (``asvrp.toml``)."""
-    return f"{where}: {_sentence(message)}" if where else _sentence(message)
+def _located(where: str, message: str, *, file: str | None) -> str:
+    """``where: message`` as a sentence, except that a file name is never capitalised: the user
+    must find ``asvrp.toml``, not ``Asvrp.toml``."""
+    text = f"{where}: {message}" if where else message
+    return text if file else _sentence(text)
 
 
 def _sentence(text: str) -> str:
