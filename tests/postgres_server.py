@@ -22,9 +22,8 @@ class PostgresUnavailable(RuntimeError):
 
 
 def find_bindir() -> Path:
-    for candidate in [os.environ.get("VRP_PG_BINDIR")] + sorted(
-        glob.glob("/usr/lib/postgresql/*/bin"), reverse=True
-    ):
+    installed = sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
+    for candidate in [os.environ.get("VRP_PG_BINDIR"), *installed]:
         if candidate and (Path(candidate) / "initdb").exists():
             return Path(candidate)
     initdb = shutil.which("initdb")
