@@ -10,6 +10,7 @@ from auth.models import User
 from core.financial_year import FinancialYear
 from demo import data
 from demo.allocations import load_demo_allocations
+from demo.grants import load_agreements, load_awards, load_plans
 from extensions import db
 from reference.models import FinancialYearRecord, GrantStream, Organisation
 
@@ -55,4 +56,7 @@ def load_demo() -> DemoReport:
     db.session.commit()
     finance = db.session.scalar(select(User).where(User.email == data.FINANCE_EMAIL))
     report.created.extend(load_demo_allocations(finance))
+    report.created.extend(load_awards(finance))
+    report.created.extend(load_plans(finance))
+    report.created.extend(load_agreements(finance))
     return report

@@ -1,0 +1,161 @@
+"""The demo's grant years: awards, delivery plans, quarterly returns and the 2023-24 close.
+
+2023-24 is complete for the Hub and all five spokes, consistent with the annual report (VRU
+£1,528,667.00 and SVD £157,181.26; Somerset allocated £439,194; underspends £1,530.04 VRU in the
+Hub and £5,702.48 SVD in Bristol; match funding £2,127,311). 2024-25 is under way: Q1 approved,
+Q2 submitted, and some Q2 returns still in draft. Every step goes through the same services as
+the web pages, so the demo passes the same checks a user's data would.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from allocations.models import Allocation, AllocationStatus
+from auth.models import User
+from demo import grants_data as data
+from extensions import db
+from grants import agreement_services, award_services, plan_services
+from grants.awards_models import GrantAgreement, GrantAward
+from grants.plan_line_input import LineInput
+from grants.plan_models import DeliveryPlan
+from reference.models import GrantStream, Organisation
+
+RECIPIENTS = ("hub", "banes", "bristol", "north-somerset", "somerset", "south-glos")
+LEADS = {
+    "hub": ("Harper Hub (VRP director)", "OPCC chief finance officer"),
+    "banes": ("Bea (B&NES lead)", "B&NES s151 officer"),
+    "bristol": ("Bo (Bristol lead)", "Bristol s151 officer"),
+    "north-somerset": ("Nia (North Somerset lead)", "North Somerset s151 officer"),
+    "somerset": ("Sam (Somerset lead)", "Somerset s151 officer"),
+    "south-glos": ("Sol (South Gloucestershire lead)", "South Gloucestershire s151 officer"),
+}
+PRIORITIES = ("Knife crime hotspots; child criminal exploitation; school exclusions and "
+              "transitions (needs assessment 2021).")
+
+# Award conditions (illustrative: the Home Office's figures are not published).
+VRU_CONDITIONS = {"min_match_percent": "20", "min_interventions_percent": "40",
+                  "evaluation_percent": "10", "admin_cap_percent": "10"}
+SVD_CONDITIONS = {"min_match_percent": "20"}
+AWARDS = (
+    # year, stream, indicative, confirmed, reference, offer date, confirmed date
+    ("2023-24", "VRU", "1528667.00", "1528667.00", "HO-VRU-2023-24 (illustrative)",
+     date(2023, 3, 1), date(2023, 4, 20)),
+    ("2023-24", "SVD", "157181.26", "157181.26", "HO-SVD-2023-24 (illustrative)",
+     date(2023, 3, 1), date(2023, 4, 20)),
+    ("2024-25", "VRU", "1528667.00", "1546911.00", "HO-VRU-2024-25 (illustrative)",
+     date(2024, 2, 12), date(2024, 5, 2)),
+    ("2024-25", "SVD", "157181.26", "157181.26", "HO-SVD-2024-25 (illustrative)",
+     date(2024, 2, 12), date(2024, 5, 2)),
+)
+
+
+def _allocation(year: str, stream: str, recipient: str) -> Decimal:
+    amount = db.session.scalar(
+        select(Allocation.amount)
+        .join(GrantStream, Allocation.grant_stream_id == GrantStream.id)
+        .join(Organisation, Allocation.recipient_id == Organisation.id)
+        .where(Allocation.financial_year == year, GrantStream.code == stream,
+               Organisation.code == recipient, Allocation.status == AllocationStatus.ACTIVE))
+    if amount is None:
+        raise LookupError(f"no {stream} {year} allocation for {recipient}")
+    return amount
+
+
+def _svd_split(year: str) -> tuple[Decimal, Decimal]:
+    labour = non_labour = Decimal("0.00")
+    for code in RECIPIENTS:
+        for line in data.plan_lines(code, "SVD", _allocation(year, "SVD", code)):
+            if line.cost_type.value == "labour":
+                labour += line.budget
+            else:
+                non_labour += line.budget
+    return labour, non_labour
+
+
+def load_awards(finance: User | None) -> list[str]:
+    created = []
+    for year, stream, indicative, confirmed, reference, offered, confirmed_on in AWARDS:
+        stream_id = db.session.scalar(select(GrantStream.id).where(GrantStream.code == stream))
+        if db.session.scalar(select(GrantAward.id).where(
+                GrantAward.financial_year == year, GrantAward.grant_stream_id == stream_id)):
+            continue
+        conditions = VRU_CONDITIONS if stream == "VRU" else SVD_CONDITIONS
+        award = award_services.create_award(
+            financial_year=year, stream_code=stream, user=finance,
+            fields=award_services.AwardFields(
+                indicative_amount=indicative, award_reference=reference, offer_date=offered,
+                **conditions))
+        labour = non_labour = None
+        if stream == "SVD":
+            labour, non_labour = _svd_split(year)
+        award_services.confirm_award(
+            award.id, confirmed_amount=confirmed, confirmed_date=confirmed_on,
+            lock_version=award.lock_version, user=finance,
+            svd_labour_amount=labour, svd_non_labour_amount=non_labour)
+        created.append(f"award {stream} {year}")
+    return created
+
+
+def load_plan(code: str, year: str, finance: User | None) -> DeliveryPlan | None:
+    """An approved delivery plan for the recipient and year, unless one exists."""
+    recipient = db.session.scalar(select(Organisation).where(Organisation.code == code))
+    if recipient is None or db.session.scalar(select(DeliveryPlan.id).where(
+            DeliveryPlan.recipient_id == recipient.id, DeliveryPlan.financial_year == year)):
+        return None
+    lead, s151 = LEADS[code]
+    plan = plan_services.create_plan(
+        recipient_id=recipient.id, financial_year=year, user=None,
+        header=plan_services.HeaderInput(lead_name=lead, s151_contact=s151,
+                                         priorities=PRIORITIES))
+    for stream in ("VRU", "SVD"):
+        for line in data.plan_lines(code, stream, _allocation(year, stream, code)):
+            plan_services.add_line(plan.id, LineInput(
+                title=line.title, category=line.category.value, grant_stream=stream,
+                annual_budget=line.budget, cost_type=line.cost_type.value,
+                line_ref=line.ref, yef_strand=line.yef_strand, provider=line.provider,
+                q1=line.profile[0], q2=line.profile[1], q3=line.profile[2],
+                q4=line.profile[3], output_targets=line.output_targets,
+            ), lock_version=plan.lock_version, user=None)
+    plan_services.submit_plan(plan.id, lock_version=plan.lock_version, user=None)
+    plan_services.approve_plan(plan.id, lock_version=plan.lock_version, user=finance)
+    return plan
+
+
+def load_plans(finance: User | None) -> list[str]:
+    created = []
+    for year in ("2023-24", "2024-25"):
+        for code in RECIPIENTS:
+            if load_plan(code, year, finance) is not None:
+                created.append(f"delivery plan {code} {year}")
+    return created
+
+
+def load_agreements(finance: User | None) -> list[str]:
+    """Each spoke's agreement for each year: issued in the spring and signed."""
+    created = []
+    for year, issued, signed in (("2023-24", date(2023, 4, 28), date(2023, 5, 15)),
+                                 ("2024-25", date(2024, 5, 10), date(2024, 5, 31))):
+        for code in RECIPIENTS:
+            if code == "hub":
+                continue  # the Hub is the OPCC's own: no agreement with itself
+            recipient_id = db.session.scalar(
+                select(Organisation.id).where(Organisation.code == code))
+            if db.session.scalar(select(GrantAgreement.id).where(
+                    GrantAgreement.recipient_id == recipient_id,
+                    GrantAgreement.financial_year == year)):
+                continue
+            agreement = agreement_services.create_agreement(
+                financial_year=year, recipient_code=code, user=finance,
+                fields=agreement_services.AgreementFields())
+            agreement_services.issue_agreement(
+                agreement.id, issued_on=issued, opcc_signatory="OPCC chief executive",
+                lock_version=agreement.lock_version, user=finance)
+            agreement_services.sign_agreement(
+                agreement.id, signed_on=signed, recipient_signatory=LEADS[code][1],
+                lock_version=agreement.lock_version, user=finance)
+            created.append(f"grant agreement {code} {year}")
+    return created
