@@ -11,10 +11,8 @@ from sqlalchemy import select
 from allocations.queries import allocations_for
 from auth.permissions import permission_required, public
 from auth.roles import Permission
-from auth.scoping import scope_to_user
 from extensions import db
-from reference.models import Organisation, OrganisationKind
-from reference.queries import current_financial_year, list_grant_streams
+from reference.queries import current_financial_year, list_grant_streams, visible_spokes
 
 bp = Blueprint("home", __name__)
 
@@ -22,11 +20,7 @@ bp = Blueprint("home", __name__)
 @bp.route("/")
 @permission_required(Permission.VIEW_HOME)
 def index():
-    spokes = db.session.scalars(scope_to_user(
-        select(Organisation).where(Organisation.kind == OrganisationKind.SPOKE)
-        .order_by(Organisation.name),
-        Organisation.id, current_user,
-    )).all()
+    spokes = visible_spokes(current_user)
     year = current_financial_year()
     allocated: dict[str, Decimal] = {}
     if current_user.can(Permission.VIEW_ALLOCATIONS):

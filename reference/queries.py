@@ -6,6 +6,8 @@ from datetime import date
 
 from sqlalchemy import select
 
+from auth.models import User
+from auth.scoping import scope_to_user
 from core.financial_year import FinancialYear
 from extensions import db
 from reference.models import FinancialYearRecord, GrantStream, Organisation, OrganisationKind
@@ -16,6 +18,15 @@ def list_spokes() -> list[Organisation]:
         select(Organisation).where(Organisation.kind == OrganisationKind.SPOKE)
         .order_by(Organisation.name)
     ))
+
+
+def visible_spokes(user: User) -> list[Organisation]:
+    """The spokes ``user`` may see: all of them, or a spoke lead's own."""
+    return list(db.session.scalars(scope_to_user(
+        select(Organisation).where(Organisation.kind == OrganisationKind.SPOKE)
+        .order_by(Organisation.name),
+        Organisation.id, user,
+    )))
 
 
 def get_organisation_by_code(code: str) -> Organisation | None:

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from auth.models import User
 from auth.permissions import permission_required
 from auth.roles import Permission, Role
-from auth.scoping import ensure_spoke_visible, scope_to_user
+from auth.scoping import ensure_spoke_visible
 from extensions import db
-from reference.models import Organisation, OrganisationKind
-from reference.queries import current_financial_year, get_organisation_by_code
+from reference.models import OrganisationKind
+from reference.queries import current_financial_year, get_organisation_by_code, visible_spokes
 
 bp = Blueprint("reference", __name__)
 
@@ -20,11 +20,7 @@ bp = Blueprint("reference", __name__)
 @bp.route("/spokes")
 @permission_required(Permission.VIEW_SPOKES)
 def spoke_list():
-    spokes = db.session.scalars(scope_to_user(
-        select(Organisation).where(Organisation.kind == OrganisationKind.SPOKE)
-        .order_by(Organisation.name),
-        Organisation.id, current_user,
-    )).all()
+    spokes = visible_spokes(current_user)
     return render_template("reference/spoke_list.html", spokes=spokes)
 
 
