@@ -10,6 +10,8 @@ Cells by type:
   with its Excel number format, e.g. ``(Decimal("0.269557"), "0.000000")``;
 - ``int``: a number; ``bool``: TRUE/FALSE; ``date``: a date cell (YYYY-MM-DD);
 - ``str``: always text (never a formula, so a cell such as ``=1+1`` from a file stays inert);
+- ``Formula``: a formula the caller wrote (never text from a file), money-formatted, with its
+  value as worked out now, so readers that do not recalculate still see the number;
 - ``None``: an empty cell.
 """
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -27,6 +30,14 @@ from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
 MONEY_FORMAT = "£#,##0.00;-£#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 MAX_SHEET_NAME = 31
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A money formula such as ``=SUM(F2:F9)`` and its current value."""
+
+    text: str
+    value: Decimal
 
 
 def write_xlsx(sheets: Mapping[str, Sequence[Sequence[object]]]) -> bytes:
@@ -71,6 +82,10 @@ def _write_cell(
     if isinstance(value, bool):
         sheet.write_boolean(row, col, value, format_for("General", bold=header))
         return 5
+    if isinstance(value, Formula):
+        sheet.write_formula(row, col, value.text, format_for(MONEY_FORMAT, bold=True),
+                            _to_excel_number(value.value))
+        return len(f"£{value.value:,.2f}")
     if isinstance(value, Decimal):
         sheet.write_number(row, col, _to_excel_number(value), format_for(MONEY_FORMAT, bold=header))
         return len(f"£{value:,.2f}")
