@@ -42,7 +42,7 @@ format: setup-dev ## Format the code with ruff
 	$(VENV)/ruff format .
 	$(VENV)/ruff check --fix .
 
-typecheck: setup-dev ## mypy on the pure packages (core, formulas)
+typecheck: setup-dev ## mypy on the pure modules (core, formulas, the feature packages' arithmetic)
 	$(VENV)/mypy
 
 bench: setup-dev ## Run the benchmarks in bench/
