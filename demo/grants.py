@@ -16,12 +16,16 @@ from sqlalchemy import select
 
 from allocations.models import Allocation, AllocationStatus
 from auth.models import User
+from core.money import split_largest_remainder
 from demo import grants_data as data
 from extensions import db
-from grants import agreement_services, award_services, plan_services
+from grants import agreement_services, award_services, plan_services, return_services
 from grants.awards_models import GrantAgreement, GrantAward
 from grants.plan_line_input import LineInput
 from grants.plan_models import DeliveryPlan
+from grants.return_entries import LineEntry, MatchEntry, ReachEntry, ReturnEntries
+from grants.return_models import QuarterlyReturn
+from grants.vocabulary import MatchKind
 from reference.models import GrantStream, Organisation
 
 RECIPIENTS = ("hub", "banes", "bristol", "north-somerset", "somerset", "south-glos")
@@ -159,3 +163,88 @@ def load_agreements(finance: User | None) -> list[str]:
                 lock_version=agreement.lock_version, user=finance)
             created.append(f"grant agreement {code} {year}")
     return created
+
+
+# 2024-25 so far: Q1 approved everywhere; Q2 submitted, except these still in draft.
+DRAFTS_2024_25_Q2 = {("somerset", "VRU"), ("north-somerset", "SVD"), ("hub", "SVD")}
+MATCH_EXPECTED_2024_25 = Decimal("2208500.00")  # illustrative: the year's expected match
+
+
+def _return_entries(code: str, stream: str, quarter: int, lines: list[data.DemoLine],
+                    actuals: dict[int, dict[str, Decimal]],
+                    match: list[tuple[str, MatchKind, Decimal, str | None]],
+                    reach: dict[str, int] | None) -> ReturnEntries:
+    reasons = {(who, which, ref, q): why
+               for who, which, ref, q, _, why in data.UNDERSPENDS_2023_24}
+    entries = []
+    for line in lines:
+        remaining = sum((line.profile[q - 1] for q in range(quarter + 1, 5)), Decimal("0.00"))
+        entries.append(LineEntry(
+            line.ref, actuals[quarter][line.ref], remaining,
+            variance_reason=reasons.get((code, stream, line.ref, quarter))))
+    return ReturnEntries(
+        lines=tuple(entries),
+        match_lines=tuple(MatchEntry(contributor, kind.value, amount, evidence_reference=(
+            f"{code.upper()}-{stream}-Q{quarter}-{index + 1}"), valuation_basis=basis)
+            for index, (contributor, kind, amount, basis) in enumerate(match)),
+        reach=tuple(ReachEntry(band, number) for band, number in (reach or {}).items()),
+        narrative=f"Delivery in Q{quarter} went to plan." if not any(
+            key[0] == code and key[1] == stream and key[3] == quarter for key in reasons)
+        else "Spend fell short of the profile; see the variance reasons.",
+    )
+
+
+def _match_share(match: list[tuple[str, MatchKind, Decimal, str | None]],
+                 stream: str) -> list[tuple[str, MatchKind, Decimal, str | None]]:
+    shares = []
+    for contributor, kind, amount, basis in match:
+        vru, svd = split_largest_remainder(amount, [Decimal(9), Decimal(1)])
+        shares.append((contributor, kind, vru if stream == "VRU" else svd, basis))
+    return shares
+
+
+def _file_return(code: str, stream: str, year: str, quarter: int, finance: User | None,
+                 entries: ReturnEntries, *, submit: bool, approve: bool) -> None:
+    recipient_id = db.session.scalar(select(Organisation.id).where(Organisation.code == code))
+    ret = return_services.open_return(recipient_id=recipient_id, stream_code=stream,
+                                      financial_year=year, quarter=quarter, user=None)
+    return_services.save_return(ret.id, entries, lock_version=ret.lock_version, user=None)
+    if submit:
+        return_services.submit_return(
+            ret.id, certified_name=LEADS[code][0], certified_role="Spoke lead"
+            if code != "hub" else "VRP director", certify=True,
+            lock_version=ret.lock_version, user=None)
+    if approve:
+        return_services.approve_return(ret.id, lock_version=ret.lock_version, user=finance)
+
+
+def load_returns(finance: User | None) -> list[str]:
+    """Every quarter of 2023-24 approved and the year closed; 2024-25 Q1 approved and Q2 in."""
+    if db.session.scalar(select(QuarterlyReturn.id).limit(1)) is not None:
+        return []
+    match_2023 = data.match_funding()
+    match_2024 = data.match_funding(MATCH_EXPECTED_2024_25)
+    reach = data.reach()
+    for year, quarters in (("2023-24", (1, 2, 3, 4)), ("2024-25", (1, 2))):
+        underspends = data.UNDERSPENDS_2023_24 if year == "2023-24" else ()
+        for quarter in quarters:
+            for code in RECIPIENTS:
+                for stream in ("VRU", "SVD"):
+                    lines = data.plan_lines(code, stream, _allocation(year, stream, code))
+                    actuals = data.quarter_actuals(code, stream, lines, underspends)
+                    # Match funding is shared 90:10 between the VRU and SVD returns; reach
+                    # is reported once, on the VRU return.
+                    source = match_2023 if year == "2023-24" else match_2024
+                    match = _match_share(source[code][quarter], stream)
+                    band_reach = reach.get(code, {}).get(quarter) if stream == "VRU" else None
+                    entries = _return_entries(code, stream, quarter, lines, actuals, match,
+                                              band_reach)
+                    draft = year == "2024-25" and quarter == 2 and \
+                        (code, stream) in DRAFTS_2024_25_Q2
+                    _file_return(code, stream, year, quarter, finance, entries,
+                                 submit=not draft, approve=year == "2023-24" or quarter == 1)
+    for stream, reasons in (("VRU", {"hub": data.UNDERSPENDS_2023_24[0][5]}),
+                            ("SVD", {"bristol": data.UNDERSPENDS_2023_24[1][5]})):
+        return_services.close_year(stream_code=stream, financial_year="2023-24",
+                                   reasons=reasons, user=finance)
+    return ["quarterly returns 2023-24 (closed) and 2024-25 Q1-Q2"]

@@ -10,7 +10,7 @@ from auth.models import User
 from core.financial_year import FinancialYear
 from demo import data
 from demo.allocations import load_demo_allocations
-from demo.grants import load_agreements, load_awards, load_plans
+from demo.grants import load_agreements, load_awards, load_plans, load_returns
 from extensions import db
 from reference.models import FinancialYearRecord, GrantStream, Organisation
 
@@ -59,4 +59,5 @@ def load_demo() -> DemoReport:
     report.created.extend(load_awards(finance))
     report.created.extend(load_plans(finance))
     report.created.extend(load_agreements(finance))
+    report.created.extend(load_returns(finance))
     return report

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import decimal
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,7 @@ from flask import Flask, g
 from flask.testing import FlaskClient, FlaskCliRunner
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 
 from app import create_app
 from extensions import db
@@ -43,6 +44,13 @@ class _SharedTemplateCache(BytecodeCache):
 
 
 TEMPLATE_CACHE = _SharedTemplateCache()
+
+
+@event.listens_for(Engine, "connect")
+def _skip_fsync_on_test_sqlite(dbapi_connection: object, _record: object) -> None:
+    """Test databases are throwaway copies: waiting for the disk on every commit buys nothing."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA synchronous=OFF")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -104,13 +112,63 @@ def migrated_database(backend: str, request: pytest.FixtureRequest) -> Iterator[
         yield url
 
 
-@pytest.fixture
-def database_url(backend: str, migrated_database: str, tmp_path: Path) -> Iterator[str]:
+def load_demo_into(url: str) -> None:
+    from demo.services import load_demo
+    from tests.builders import cheap_password_hash
+
+    app = create_app({"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": url})
+    with pytest.MonkeyPatch.context() as patch, app.app_context():
+        # The demo's ten users at ~0.1 s of scrypt each would dominate; these are test copies.
+        patch.setattr("auth.models.generate_password_hash", cheap_password_hash)
+        load_demo()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_database(backend: str, migrated_database: str,
+                  request: pytest.FixtureRequest) -> Iterator[str]:
+    """The migrated database with the demo loaded, built once per session: loading the demo
+    through the services takes seconds, copying it takes milliseconds."""
     if backend == "sqlite":
+        template = Path(migrated_database).with_name("demo.sqlite3")
+        shutil.copyfile(migrated_database, template)
+        load_demo_into(f"sqlite:///{template}")
+        yield str(template)
+    else:
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        admin = create_engine(server.admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text("DROP DATABASE IF EXISTS vrp_demo"))
+            connection.execute(text("CREATE DATABASE vrp_demo TEMPLATE vrp_test"))
+        admin.dispose()
+        load_demo_into(server.url("vrp_demo"))
+        yield server.url("vrp_demo")
+
+
+def _recreate_postgres_test_database(server: PostgresServer, template: str) -> None:
+    admin = create_engine(server.admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text("DROP DATABASE IF EXISTS vrp_test"))
+        connection.execute(text(f"CREATE DATABASE vrp_test TEMPLATE {template}"))
+    admin.dispose()
+
+
+@pytest.fixture
+def database_url(backend: str, migrated_database: str, tmp_path: Path,
+                 request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh database for one test; with the demo loaded when the test asks for ``demo``."""
+    wants_demo = "demo" in request.fixturenames
+    if backend == "sqlite":
+        source = request.getfixturevalue("demo_database") if wants_demo else migrated_database
         copy = tmp_path / "test.sqlite3"
-        shutil.copyfile(migrated_database, copy)
+        shutil.copyfile(source, copy)
         yield f"sqlite:///{copy}"
     else:
+        if wants_demo:
+            request.getfixturevalue("demo_database")
+            _recreate_postgres_test_database(request.getfixturevalue("postgres_server"),
+                                             "vrp_demo")
         yield migrated_database
         engine = create_engine(migrated_database)
         with engine.begin() as connection:
@@ -145,6 +203,11 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def demo(app: Flask) -> None:
+    """The Avon and Somerset demo, loaded (from the session's copy) into this test's database."""
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from demo.services import load_demo
 from tests.browser.conftest import axe_violations
 from tests.builders import cheap_password_hash, make_user
 
@@ -16,10 +15,9 @@ pytestmark = pytest.mark.browser
 CONFIRMED = "VRU 2024-25 on the confirmed grant (illustrative)"
 
 
-def test_finance_runs_compares_and_approves_a_scenario(app, live_server: str, page: Page,
-                                                       monkeypatch):
+def test_finance_runs_compares_and_approves_a_scenario(app, demo, live_server: str,
+                                                       page: Page, monkeypatch):
     monkeypatch.setattr("auth.models.generate_password_hash", cheap_password_hash)
-    load_demo()
     make_user(role="finance", email="fran@example.org")
 
     page.goto(live_server + "/sign-in")

@@ -5,15 +5,14 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from demo.services import load_demo
 from tests.browser.conftest import axe_violations
 from tests.builders import make_user
 
 pytestmark = pytest.mark.browser
 
 
-def test_finance_signs_in_sees_landing_page_and_signs_out(app, live_server: str, page: Page):
-    load_demo()
+def test_finance_signs_in_sees_landing_page_and_signs_out(app, demo, live_server: str,
+                                                          page: Page):
     make_user(role="finance", email="fran@example.org")
 
     page.goto(live_server + "/")
