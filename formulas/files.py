@@ -17,13 +17,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
 import python_calamine
 
+from core.cells import cell_text
 from core.problems import DomainError, Problem, Problems
 from formulas.calculate import AllocationResult, calculate_allocations
 from formulas.data import Table, TableRow, parse_indicator_table, parse_previous_table
@@ -120,29 +120,7 @@ def _read_xlsx_records(content: bytes, file: str) -> list[list[str]]:
             "The XLSX file cannot be read",
             [Problem(f"not a readable XLSX workbook ({error})", file=file)],
         ) from None
-    return [[_cell_text(cell) for cell in row] for row in rows]
-
-
-def _cell_text(cell: object) -> str:
-    """A spreadsheet cell as the text the user typed.
-
-    >>> [_cell_text(c) for c in (193282.0, 7.2, "  bristol ", date(2024, 3, 31), None)]
-    ['193282', '7.2', 'bristol', '2024-03-31', '']
-    """
-    if cell is None:
-        return ""
-    if isinstance(cell, bool):
-        return "TRUE" if cell else "FALSE"
-    if isinstance(cell, datetime):
-        return cell.date().isoformat() if cell.time() == datetime.min.time() else cell.isoformat()
-    if isinstance(cell, date):
-        return cell.isoformat()
-    if isinstance(cell, int):
-        return str(cell)
-    if isinstance(cell, float):
-        # repr is the shortest text that reads back as this double: the digits the user typed.
-        return str(int(cell)) if cell.is_integer() else repr(cell)
-    return str(cell).strip()
+    return [[cell_text(cell) for cell in row] for row in rows]
 
 
 def _build_table(records: list[list[str]], file: str) -> Table:

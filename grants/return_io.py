@@ -27,13 +27,13 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
 from decimal import Decimal
 
 import python_calamine
 
 from audit.listeners import set_reason
 from auth.models import User
+from core.cells import cell_text
 from core.financial_year import FinancialYear, FinancialYearError
 from core.money import ZERO, MoneyError, format_gbp, to_money
 from core.problems import DomainError, Problem, Problems
@@ -181,7 +181,7 @@ def read_return_workbook(content: bytes, filename: str) -> ParsedReturn:
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
         names = {name.strip().lower(): name for name in workbook.sheet_names}
-        sheets = {wanted: [[_cell_text(c) for c in row] for row in workbook.get_sheet_by_name(
+        sheets = {wanted: [[cell_text(c) for c in row] for row in workbook.get_sheet_by_name(
                       names[wanted.lower()]).to_python(skip_empty_area=False)]
                   for wanted in (RETURN_SHEET, SPEND_SHEET, MATCH_SHEET, REACH_SHEET)
                   if wanted.lower() in names}
@@ -337,28 +337,6 @@ def _read_reach(records: list[list[str]] | None, problems: Problems) -> tuple[Re
         entries.append(ReachEntry(band=band, number=cells["number"],
                                   file=f"{REACH_SHEET} sheet", row=number, column="number"))
     return tuple(entries)
-
-
-def _cell_text(cell: object) -> str:
-    """A spreadsheet cell as the text the user typed.
-
-    >>> [_cell_text(c) for c in (1250.0, 1250.5, 0.1, "  V1 ", None, date(2025, 3, 31))]
-    ['1250', '1250.5', '0.1', 'V1', '', '2025-03-31']
-    """
-    if cell is None:
-        return ""
-    if isinstance(cell, bool):
-        return "TRUE" if cell else "FALSE"
-    if isinstance(cell, datetime):
-        return cell.date().isoformat() if cell.time() == datetime.min.time() else cell.isoformat()
-    if isinstance(cell, date):
-        return cell.isoformat()
-    if isinstance(cell, int):
-        return str(cell)
-    if isinstance(cell, float):
-        # repr is the shortest text that reads back as this double: the digits the user typed.
-        return str(int(cell)) if cell.is_integer() else repr(cell)
-    return str(cell).strip()
 
 
 # --- the import ---------------------------------------------------------------------------------
