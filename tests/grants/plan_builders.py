@@ -54,7 +54,7 @@ def make_award(*, stream: str = "VRU", year: str = YEAR, amount: str = "1528667.
     return award
 
 
-def _placeholder_run(stream: str, year: str) -> FormulaRun:
+def _minimal_run(stream: str, year: str) -> FormulaRun:
     """The approved run an allocation must point at (its content does not matter here)."""
     grant = make_grant_stream(stream)
     run = db.session.scalar(select(FormulaRun).where(
@@ -77,7 +77,7 @@ def make_allocation(recipient: Organisation, *, stream: str = "VRU", year: str =
                     amount: str = "1000.00", top_slice: bool = False,
                     status: AllocationStatus = AllocationStatus.ACTIVE,
                     run: FormulaRun | None = None, commit: bool = True) -> Allocation:
-    run = run or _placeholder_run(stream, year)
+    run = run or _minimal_run(stream, year)
     allocation = Allocation(
         financial_year=year, grant_stream_id=run.grant_stream_id, recipient=recipient,
         amount=Decimal(amount), run=run, is_top_slice=top_slice, status=status)
@@ -93,7 +93,7 @@ def make_setting(*, year: str = YEAR, vru: str = "1000.00", svd: str = "200.00",
     and the year's awards (VRU with conditions unless ``conditions=False``)."""
     spokes = make_spokes()
     hub = make_hub()
-    runs = {stream: _placeholder_run(stream, year) for stream in ("VRU", "SVD")}
+    runs = {stream: _minimal_run(stream, year) for stream in ("VRU", "SVD")}
     for recipient in (hub, *spokes.values()):
         for stream, amount in (("VRU", vru), ("SVD", svd)):
             make_allocation(recipient, stream=stream, year=year, amount=amount,

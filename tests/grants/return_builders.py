@@ -56,7 +56,7 @@ def make_award(stream: str = "VRU", year: str = YEAR, **fields: Any) -> GrantAwa
     return award
 
 
-def _placeholder_run(stream: GrantStream, year: str) -> FormulaRun:
+def _minimal_run(stream: GrantStream, year: str) -> FormulaRun:
     version = FormulaVersion(name="Test", version=f"{stream.code}-{year}-{next(_runs)}",
                              source_toml="",
                              grant_code=stream.code, financial_year=year)
@@ -73,7 +73,7 @@ def make_allocations(amounts: dict[str, str], *, stream: str = "VRU",
                      year: str = YEAR) -> dict[str, Allocation]:
     """Active allocations by recipient code (``hub`` is the Hub, anything else a spoke)."""
     grant = make_grant_stream(stream)
-    run = _placeholder_run(grant, year)
+    run = _minimal_run(grant, year)
     made = {}
     for code, amount in amounts.items():
         recipient = make_hub() if code == "hub" else make_spoke(code)
