@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from auth.roles import Role
 from extensions import db
 from grants.vocabulary import Category
-from tests.browser.conftest import axe_violations, browser, live_server, page  # noqa: F401
+from tests.browser.conftest import axe_violations
 from tests.builders import DEFAULT_PASSWORD, make_user
 from tests.grants.plan_builders import make_plan, make_setting, make_spoke_lead
 
@@ -26,7 +26,7 @@ def sign_in(tab: Page, base: str, email: str) -> None:
 
 
 def test_a_spoke_lead_completes_and_submits_a_plan_and_finance_approves_it(
-        app, live_server: str, page: Page):  # noqa: F811
+        app, live_server: str, page: Page):
     setting = make_setting()
     lead = make_spoke_lead(setting["bristol"], email="bea@bristol.example")
     finance = make_user(role=Role.FINANCE, email="fran@opcc.example")
