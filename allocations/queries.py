@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from allocations.models import (
@@ -70,6 +70,18 @@ def allocation_years(user: User) -> list[str]:
     statement = scope_to_user(select(Allocation.financial_year).distinct(),
                               Allocation.recipient_id, user)
     return sorted(db.session.scalars(statement), reverse=True)
+
+
+def variations_since_approval(run: FormulaRun) -> int:
+    """How many recorded variations have changed the active allocations of the run's grant and
+    year: approving ``run`` would replace them with the run's own amounts."""
+    from grants.awards_models import AllocationVariation  # grants builds on allocations
+
+    if run.grant_stream_id is None or run.financial_year is None:
+        return 0
+    return db.session.scalar(select(func.count(AllocationVariation.id)).where(
+        AllocationVariation.grant_stream_id == run.grant_stream_id,
+        AllocationVariation.financial_year == run.financial_year)) or 0
 
 
 def previous_run_choices() -> list[tuple[Any, str]]:

@@ -206,7 +206,8 @@ def run_detail(run_id: int):
     run = _get_or_404(FormulaRun, run_id)
     form = ApproveRunForm()
     return render_template("allocations/run_detail.html", run=run, result=run.result,
-                           chart=_chart_for(run), approve_form=form)
+                           chart=_chart_for(run), approve_form=form,
+                           variations=queries.variations_since_approval(run))
 
 
 @bp.route("/runs/<int:run_id>/approve", methods=["POST"])
@@ -227,7 +228,8 @@ def run_approve(run_id: int):
             return redirect(url_for("allocations.allocation_list", year=run.financial_year))
     return render_template("allocations/run_detail.html", run=run, result=run.result,
                            chart=_chart_for(run), approve_form=form, form=form,
-                           summary_problems=summary_problems), 400
+                           summary_problems=summary_problems,
+                           variations=queries.variations_since_approval(run)), 400
 
 
 @bp.route("/runs/<int:run_id>/export.<fmt>")

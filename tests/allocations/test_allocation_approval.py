@@ -14,6 +14,7 @@ from audit.models import AuditAction, AuditEvent
 from core.problems import DomainError
 from extensions import db
 from formulas.report import build_json
+from grants.award_services import record_reallocation
 from tests.allocations.helpers import error_summary, page_text, stored_counts, table_rows
 from tests.builders import (
     make_approved_run,
@@ -257,3 +258,18 @@ def test_approval_is_audited_as_the_finance_officer_with_the_decision(client, fi
     assert len(created) == 6
     assert {(e.action, e.actor_id, e.reason) for e in created} == {
         (AuditAction.CREATE, finance.id, "approved under decision PCC-DN-2024-019")}
+
+
+def test_the_approve_page_warns_when_variations_changed_the_allocations(demo, client, sign_in):
+    finance = make_user(role="finance")
+    draft = db.session.scalar(select(FormulaRun).where(FormulaRun.status == RunStatus.DRAFT))
+    sign_in(finance)
+    assert "variations-warning" not in client.get(f"/runs/{draft.id}").get_data(as_text=True)
+
+    record_reallocation(financial_year="2024-25", stream_code="VRU", from_code="hub",
+                        to_code="bristol", amount=Decimal("1000.00"), reason="Q2 forecast",
+                        decision_reference="PCC-DN-2024-031", user=finance)
+
+    page = client.get(f"/runs/{draft.id}").get_data(as_text=True)
+    assert "variations-warning" in page
+    assert "1 recorded variation changed the current VRU 2024-25 allocations" in page
