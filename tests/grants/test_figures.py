@@ -11,8 +11,6 @@ a quarter); thresholds 10% or £5,000.00; minimum match share 20%, minimum inter
 
 from __future__ import annotations
 
-import doctest
-import importlib
 from decimal import Decimal
 
 import pytest
@@ -253,15 +251,6 @@ def test_suggested_moves_leave_closed_years_alone():
 def test_percent_of_nothing_is_none_not_zero():
     assert calculate_percent(D("1.00"), D("0.00")) is None
     assert calculate_percent(D("0.00"), D("3.00")) == D("0.00")
-
-
-@pytest.mark.parametrize("name", ["grants.figures", "grants.underspend", "grants.return_entries",
-                                  "grants.return_io"])
-def test_docstring_examples(name):
-    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
-
-    assert result.failed == 0
-    assert result.attempted > 0
 
 
 @pytest.mark.parametrize("name", ["figures", "underspend", "return_entries"])
