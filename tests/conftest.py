@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from flask import Flask, g
 from flask.testing import FlaskClient, FlaskCliRunner
 from jinja2 import BytecodeCache
@@ -26,6 +27,10 @@ from extensions import db
 from tests.postgres_server import PostgresServer
 
 BACKENDS = ("sqlite", "postgresql")
+
+# No per-example time limit: tests do not time things, and a loaded CI machine is no failure.
+settings.register_profile("vrp", deadline=None, print_blob=True)
+settings.load_profile("vrp")
 
 
 class _SharedTemplateCache(BytecodeCache):
