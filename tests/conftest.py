@@ -20,7 +20,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from hypothesis import settings
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 
 from app import create_app
 from extensions import db
@@ -145,15 +145,26 @@ def demo_database(backend: str, migrated_database: str,
         admin = create_engine(server.admin_url, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             connection.execute(text("DROP DATABASE IF EXISTS vrp_demo"))
+            _end_other_connections(connection, "vrp_test")
             connection.execute(text("CREATE DATABASE vrp_demo TEMPLATE vrp_test"))
         admin.dispose()
         load_demo_into(server.url("vrp_demo"))
         yield server.url("vrp_demo")
 
 
+def _end_other_connections(connection: Connection, database: str) -> None:
+    """A database cannot be copied or dropped while anything is connected to it; a connection
+    some earlier test forgot to close must not fail a later one."""
+    connection.execute(text(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": database})
+
+
 def _recreate_postgres_test_database(server: PostgresServer, template: str) -> None:
     admin = create_engine(server.admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
+        _end_other_connections(connection, "vrp_test")
+        _end_other_connections(connection, template)
         connection.execute(text("DROP DATABASE IF EXISTS vrp_test"))
         connection.execute(text(f"CREATE DATABASE vrp_test TEMPLATE {template}"))
     admin.dispose()
