@@ -20,8 +20,10 @@ ROOT = Path(__file__).resolve().parent
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(
-        __name__, instance_relative_config=True,
-        static_folder=str(ROOT / "static"), template_folder=str(ROOT / "templates"),
+        __name__,
+        instance_relative_config=True,
+        static_folder=str(ROOT / "static"),
+        template_folder=str(ROOT / "templates"),
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(config_module.load_config(app.instance_path, config))
@@ -38,13 +40,17 @@ def _configure_templates(app: Flask) -> None:
 
     from web.templating import register_template_helpers
 
-    app.jinja_loader = ChoiceLoader([
-        FileSystemLoader(str(ROOT / "templates")),
-        PrefixLoader({
-            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
-            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
-        }),
-    ])
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(ROOT / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     WTFormsHelpers(app)
@@ -95,8 +101,16 @@ def _register_blueprints(app: Flask) -> None:
     from web.errors import register_error_handlers
 
     app.before_request(enforce_permissions)
-    for blueprint in (home_bp, auth_bp, reference_bp, allocations_bp, awards_bp, plans_bp,
-                      returns_bp, audit_bp):
+    for blueprint in (
+        home_bp,
+        auth_bp,
+        reference_bp,
+        allocations_bp,
+        awards_bp,
+        plans_bp,
+        returns_bp,
+        audit_bp,
+    ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

@@ -14,8 +14,12 @@ from app import create_app
 from formulas.commands import formula as formula_cli
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False,
-             help="Grant funding and commissioning for the Violence Reduction Partnership.")
+@click.group(
+    cls=FlaskGroup,
+    create_app=create_app,
+    add_version_option=False,
+    help="Grant funding and commissioning for the Violence Reduction Partnership.",
+)
 def main() -> None:
     """Entry point of the ``vrp`` console script."""
 

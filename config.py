@@ -22,7 +22,8 @@ class ConfigError(RuntimeError):
 
 
 def load_config(
-    instance_path: str, overrides: Mapping[str, Any] | None = None,
+    instance_path: str,
+    overrides: Mapping[str, Any] | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     env = os.environ if environ is None else environ
@@ -74,5 +75,5 @@ def normalise_database_url(url: str) -> str:
     """Use psycopg 3 for PostgreSQL whatever spelling of the URL we were given."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url

@@ -73,7 +73,10 @@ def _cells(values: Sequence[Decimal | None]) -> tuple[ComparisonCell, ...]:
             cells.append(ComparisonCell(value, None, None))
             continue
         difference = value - baseline
-        percent = None if baseline == 0 else (difference / baseline * HUNDRED).quantize(
-            Decimal("0.01"), rounding=ROUND_HALF_UP)
+        percent = (
+            None
+            if baseline == 0
+            else (difference / baseline * HUNDRED).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        )
         cells.append(ComparisonCell(value, difference, percent))
     return tuple(cells)

@@ -72,8 +72,7 @@ def build_formula_toml(fields: Mapping[str, Any]) -> str:
         document["top_slice"] = [top_slice]
     document["base"] = {"share": str(fields.get("base_share") or "0").strip() or "0"}
     document["indicators"] = weights
-    damping = {key: str(fields.get(f"damping_{key}") or "").strip()
-               for key in ("floor", "ceiling")}
+    damping = {key: str(fields.get(f"damping_{key}") or "").strip() for key in ("floor", "ceiling")}
     damping = {k: v for k, v in damping.items() if v}
     if damping:
         document["damping"] = damping
@@ -83,8 +82,11 @@ def build_formula_toml(fields: Mapping[str, Any]) -> str:
 def fields_from_spec(spec: FormulaSpec) -> dict[str, str]:
     """The form's fields for an existing formula (to start its next version)."""
     fields = {
-        "name": spec.name, "version": spec.version, "grant": spec.grant or "",
-        "financial_year": spec.financial_year.label, "pot": format_plain(spec.pot),
+        "name": spec.name,
+        "version": spec.version,
+        "grant": spec.grant or "",
+        "financial_year": spec.financial_year.label,
+        "pot": format_plain(spec.pot),
         "rounding_unit": "1" if spec.rounding_unit == 1 else "0.01",
         "base_share": str(spec.base_share),
         "weights": "\n".join(f"{w.indicator} = {w.weight}" for w in spec.indicators),
@@ -96,18 +98,27 @@ def fields_from_spec(spec: FormulaSpec) -> dict[str, str]:
         fields["top_slice_amount"] = "" if first.amount is None else format_plain(first.amount)
     if spec.damping:
         fields["damping_floor"] = "" if spec.damping.floor is None else str(spec.damping.floor)
-        fields["damping_ceiling"] = ("" if spec.damping.ceiling is None
-                                     else str(spec.damping.ceiling))
+        fields["damping_ceiling"] = (
+            "" if spec.damping.ceiling is None else str(spec.damping.ceiling)
+        )
     return fields
 
 
 # Which form field a problem about a TOML key belongs to.
 FIELD_FOR_KEY = (
-    ("top_slice", "top_slice_percent"), ("base", "base_share"), ("indicators", "weights"),
-    ("damping.floor", "damping_floor"), ("damping.ceiling", "damping_ceiling"),
-    ("damping", "damping_floor"), ("financial_year", "financial_year"), ("pot", "pot"),
-    ("rounding_unit", "rounding_unit"), ("grant", "grant"), ("version", "version"),
-    ("name", "name"), ("weights", "weights"),
+    ("top_slice", "top_slice_percent"),
+    ("base", "base_share"),
+    ("indicators", "weights"),
+    ("damping.floor", "damping_floor"),
+    ("damping.ceiling", "damping_ceiling"),
+    ("damping", "damping_floor"),
+    ("financial_year", "financial_year"),
+    ("pot", "pot"),
+    ("rounding_unit", "rounding_unit"),
+    ("grant", "grant"),
+    ("version", "version"),
+    ("name", "name"),
+    ("weights", "weights"),
 )
 
 

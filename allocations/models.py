@@ -66,7 +66,8 @@ class IndicatorDataset(db.Model):
 
     created_by: Mapped[User | None] = relationship()
     values: Mapped[list[IndicatorValueRecord]] = relationship(
-        back_populates="dataset", order_by="IndicatorValueRecord.row_number",
+        back_populates="dataset",
+        order_by="IndicatorValueRecord.row_number",
         cascade="all, delete-orphan",
     )
 
@@ -98,8 +99,11 @@ class RunStatus(enum.StrEnum):
 
     @property
     def tag_class(self) -> str:
-        return {"draft": "govuk-tag--grey", "approved": "govuk-tag--green",
-                "superseded": "govuk-tag--yellow"}[self.value]
+        return {
+            "draft": "govuk-tag--grey",
+            "approved": "govuk-tag--green",
+            "superseded": "govuk-tag--yellow",
+        }[self.value]
 
 
 class FormulaRun(db.Model):
@@ -124,7 +128,8 @@ class FormulaRun(db.Model):
     previous_amounts: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[RunStatus] = mapped_column(
-        enum_column(RunStatus, "run_status"), default=RunStatus.DRAFT)
+        enum_column(RunStatus, "run_status"), default=RunStatus.DRAFT
+    )
     grant_stream_id: Mapped[int | None] = mapped_column(ForeignKey("grant_streams.id"))
     financial_year: Mapped[str | None] = mapped_column(String(7))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -160,8 +165,12 @@ class Allocation(db.Model):
     __tablename__ = "allocations"
     __audited__ = True
     __table_args__ = (
-        Index("ix_allocations_year_stream_recipient", "financial_year", "grant_stream_id",
-              "recipient_id"),
+        Index(
+            "ix_allocations_year_stream_recipient",
+            "financial_year",
+            "grant_stream_id",
+            "recipient_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -172,7 +181,8 @@ class Allocation(db.Model):
     run_id: Mapped[int] = mapped_column(ForeignKey("formula_runs.id"))
     is_top_slice: Mapped[bool] = mapped_column(default=False)
     status: Mapped[AllocationStatus] = mapped_column(
-        enum_column(AllocationStatus, "allocation_status"), default=AllocationStatus.ACTIVE)
+        enum_column(AllocationStatus, "allocation_status"), default=AllocationStatus.ACTIVE
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     grant_stream: Mapped[GrantStream] = relationship()

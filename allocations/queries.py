@@ -22,13 +22,23 @@ from reference.models import GrantStream
 
 
 def list_formula_versions() -> list[FormulaVersion]:
-    return list(db.session.scalars(select(FormulaVersion).order_by(
-        FormulaVersion.name, FormulaVersion.created_at.desc(), FormulaVersion.id.desc())))
+    return list(
+        db.session.scalars(
+            select(FormulaVersion).order_by(
+                FormulaVersion.name, FormulaVersion.created_at.desc(), FormulaVersion.id.desc()
+            )
+        )
+    )
 
 
 def list_datasets() -> list[IndicatorDataset]:
-    return list(db.session.scalars(select(IndicatorDataset).order_by(
-        IndicatorDataset.name, IndicatorDataset.version.desc())))
+    return list(
+        db.session.scalars(
+            select(IndicatorDataset).order_by(
+                IndicatorDataset.name, IndicatorDataset.version.desc()
+            )
+        )
+    )
 
 
 def list_runs(limit: int | None = None) -> list[FormulaRun]:
@@ -39,9 +49,13 @@ def list_runs(limit: int | None = None) -> list[FormulaRun]:
 
 
 def approved_runs() -> list[FormulaRun]:
-    return list(db.session.scalars(select(FormulaRun).where(
-        FormulaRun.status.in_([RunStatus.APPROVED, RunStatus.SUPERSEDED]))
-        .order_by(FormulaRun.financial_year.desc(), FormulaRun.approved_at.desc())))
+    return list(
+        db.session.scalars(
+            select(FormulaRun)
+            .where(FormulaRun.status.in_([RunStatus.APPROVED, RunStatus.SUPERSEDED]))
+            .order_by(FormulaRun.financial_year.desc(), FormulaRun.approved_at.desc())
+        )
+    )
 
 
 def runs_by_ids(ids: list[int]) -> list[FormulaRun]:
@@ -49,26 +63,38 @@ def runs_by_ids(ids: list[int]) -> list[FormulaRun]:
     return [found[i] for i in ids if i in found]
 
 
-def allocations_for(user: User, *, financial_year: str | None = None,
-                    include_superseded: bool = False) -> list[Allocation]:
+def allocations_for(
+    user: User, *, financial_year: str | None = None, include_superseded: bool = False
+) -> list[Allocation]:
     """Allocations the user may see (a spoke lead: their own spoke's only)."""
     statement = select(Allocation).options(
-        selectinload(Allocation.recipient), selectinload(Allocation.grant_stream),
-        selectinload(Allocation.run))
+        selectinload(Allocation.recipient),
+        selectinload(Allocation.grant_stream),
+        selectinload(Allocation.run),
+    )
     if financial_year:
         statement = statement.where(Allocation.financial_year == financial_year)
     if not include_superseded:
         statement = statement.where(Allocation.status == AllocationStatus.ACTIVE)
     statement = scope_to_user(statement, Allocation.recipient_id, user)
     statement = statement.join(GrantStream, Allocation.grant_stream_id == GrantStream.id)
-    return list(db.session.scalars(statement.order_by(
-        Allocation.financial_year.desc(), GrantStream.code, Allocation.is_top_slice.desc(),
-        Allocation.recipient_id, Allocation.created_at.desc())))
+    return list(
+        db.session.scalars(
+            statement.order_by(
+                Allocation.financial_year.desc(),
+                GrantStream.code,
+                Allocation.is_top_slice.desc(),
+                Allocation.recipient_id,
+                Allocation.created_at.desc(),
+            )
+        )
+    )
 
 
 def allocation_years(user: User) -> list[str]:
-    statement = scope_to_user(select(Allocation.financial_year).distinct(),
-                              Allocation.recipient_id, user)
+    statement = scope_to_user(
+        select(Allocation.financial_year).distinct(), Allocation.recipient_id, user
+    )
     return sorted(db.session.scalars(statement), reverse=True)
 
 
@@ -79,11 +105,19 @@ def variations_since_approval(run: FormulaRun) -> int:
 
     if run.grant_stream_id is None or run.financial_year is None:
         return 0
-    return db.session.scalar(select(func.count(AllocationVariation.id)).where(
-        AllocationVariation.grant_stream_id == run.grant_stream_id,
-        AllocationVariation.financial_year == run.financial_year)) or 0
+    return (
+        db.session.scalar(
+            select(func.count(AllocationVariation.id)).where(
+                AllocationVariation.grant_stream_id == run.grant_stream_id,
+                AllocationVariation.financial_year == run.financial_year,
+            )
+        )
+        or 0
+    )
 
 
 def previous_run_choices() -> list[tuple[Any, str]]:
-    return [(run.id, f"{run.title} ({run.status.value}, {run.financial_year or 'no year'})")
-            for run in approved_runs()]
+    return [
+        (run.id, f"{run.title} ({run.status.value}, {run.financial_year or 'no year'})")
+        for run in approved_runs()
+    ]

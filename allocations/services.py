@@ -54,28 +54,45 @@ class PreviousChoice:
 
 
 def create_formula_version(
-    source_toml: str, *, user: User | None, filename: str = "formula.toml",
+    source_toml: str,
+    *,
+    user: User | None,
+    filename: str = "formula.toml",
     change_note: str | None = None,
 ) -> FormulaVersion:
     """Store a new formula version. Versions are never edited: a change is a new version."""
     spec = parse_formula_toml(source_toml, file=filename)
     problems = Problems()
-    if db.session.scalar(select(FormulaVersion.id).where(
-            FormulaVersion.name == spec.name, FormulaVersion.version == spec.version)):
+    if db.session.scalar(
+        select(FormulaVersion.id).where(
+            FormulaVersion.name == spec.name, FormulaVersion.version == spec.version
+        )
+    ):
         problems.add(
             f"version {spec.version} of {spec.name!r} already exists; every change is a new "
             "version, so give this one a new version number",
-            file=filename, row=spec.locations.get("version"), column="version",
+            file=filename,
+            row=spec.locations.get("version"),
+            column="version",
         )
     if spec.grant and _grant_stream(spec.grant) is None:
-        problems.add(f"unknown grant {spec.grant!r}; known grants: {_known_streams()}",
-                     file=filename, row=spec.locations.get("grant"), column="grant")
+        problems.add(
+            f"unknown grant {spec.grant!r}; known grants: {_known_streams()}",
+            file=filename,
+            row=spec.locations.get("grant"),
+            column="grant",
+        )
     if problems:
         raise DomainError("The formula was not saved", problems)
     version = FormulaVersion(
-        name=spec.name, version=spec.version, grant_code=spec.grant,
-        financial_year=spec.financial_year.label, source_toml=source_toml,
-        source_filename=filename, change_note=change_note, created_by=user,
+        name=spec.name,
+        version=spec.version,
+        grant_code=spec.grant,
+        financial_year=spec.financial_year.label,
+        source_toml=source_toml,
+        source_filename=filename,
+        change_note=change_note,
+        created_by=user,
     )
     db.session.add(version)
     db.session.commit()
@@ -83,21 +100,37 @@ def create_formula_version(
 
 
 def import_indicator_dataset(
-    content: bytes, *, filename: str, name: str, user: User | None,
+    content: bytes,
+    *,
+    filename: str,
+    name: str,
+    user: User | None,
 ) -> IndicatorDataset:
     """Store an indicator file as the next version of the dataset called ``name``."""
     name = (name or "").strip()
     if not name:
-        raise DomainError("The indicators were not imported",
-                          [_problem("give the dataset a name", column="name")])
+        raise DomainError(
+            "The indicators were not imported", [_problem("give the dataset a name", column="name")]
+        )
     data = parse_indicator_table(read_table(content, filename))
-    latest = db.session.scalar(
-        select(func.max(IndicatorDataset.version)).where(IndicatorDataset.name == name)) or 0
-    dataset = IndicatorDataset(name=name, version=latest + 1, source_filename=filename,
-                               created_by=user)
+    latest = (
+        db.session.scalar(
+            select(func.max(IndicatorDataset.version)).where(IndicatorDataset.name == name)
+        )
+        or 0
+    )
+    dataset = IndicatorDataset(
+        name=name, version=latest + 1, source_filename=filename, created_by=user
+    )
     dataset.values = [
-        IndicatorValueRecord(recipient_code=v.recipient, indicator=v.indicator, value=v.value,
-                             source=v.source, as_of=v.as_of, row_number=v.row)
+        IndicatorValueRecord(
+            recipient_code=v.recipient,
+            indicator=v.indicator,
+            value=v.value,
+            source=v.source,
+            as_of=v.as_of,
+            row_number=v.row,
+        )
         for v in data.values
     ]
     db.session.add(dataset)
@@ -106,8 +139,13 @@ def import_indicator_dataset(
 
 
 def run_formula(
-    *, formula_version_id: int, dataset_id: int, user: User | None, label: str = "",
-    pot: Decimal | str | None = None, previous: PreviousChoice | None = None,
+    *,
+    formula_version_id: int,
+    dataset_id: int,
+    user: User | None,
+    label: str = "",
+    pot: Decimal | str | None = None,
+    previous: PreviousChoice | None = None,
 ) -> FormulaRun:
     """Apply a formula version to a dataset and store the explained result as a draft run."""
     version = _get(FormulaVersion, formula_version_id, "formula version")
@@ -116,18 +154,25 @@ def run_formula(
     try:
         pot_amount = spec.pot if pot in (None, "") else to_money(pot, field="pot")
     except MoneyError as error:
-        raise DomainError("The formula was not run", [
-            _problem(strip_field_prefix(error, "pot"), column="pot")]) from None
+        raise DomainError(
+            "The formula was not run", [_problem(strip_field_prefix(error, "pot"), column="pot")]
+        ) from None
     previous_data, previous_label = _load_previous(previous)
     result = calculate_allocations(spec, dataset_as_data(dataset), previous_data, pot_amount)
     stream = _grant_stream(spec.grant) if spec.grant else None
     run = FormulaRun(
         label=(label or "").strip() or f"{version.title} on {dataset.title}",
-        formula_version=version, dataset=dataset, pot=result.pot, total=result_total(result),
+        formula_version=version,
+        dataset=dataset,
+        pot=result.pot,
+        total=result_total(result),
         previous_label=previous_label,
         previous_amounts=_previous_as_json(previous_data),
-        result=build_json(result), status=RunStatus.DRAFT, grant_stream=stream,
-        financial_year=spec.financial_year.label, created_by=user,
+        result=build_json(result),
+        status=RunStatus.DRAFT,
+        grant_stream=stream,
+        financial_year=spec.financial_year.label,
+        created_by=user,
     )
     db.session.add(run)
     db.session.commit()
@@ -138,12 +183,16 @@ def recalculate_run(run: FormulaRun) -> AllocationResult:
     """Re-run a stored run's formula version, dataset, pot and previous amounts."""
     previous = None
     if run.previous_amounts is not None:
-        previous = PreviousAllocations(tuple(
-            PreviousAmount(item["recipient"], Decimal(item["amount"]))
-            for item in run.previous_amounts
-        ), file=run.previous_label)
-    return calculate_allocations(load_spec(run.formula_version), dataset_as_data(run.dataset),
-                                 previous, run.pot)
+        previous = PreviousAllocations(
+            tuple(
+                PreviousAmount(item["recipient"], Decimal(item["amount"]))
+                for item in run.previous_amounts
+            ),
+            file=run.previous_label,
+        )
+    return calculate_allocations(
+        load_spec(run.formula_version), dataset_as_data(run.dataset), previous, run.pot
+    )
 
 
 def approve_run(run_id: int, *, decision_reference: str, user: User) -> FormulaRun:
@@ -157,40 +206,59 @@ def approve_run(run_id: int, *, decision_reference: str, user: User) -> FormulaR
     problems = Problems()
     reference = (decision_reference or "").strip()
     if not reference:
-        problems.add("enter the decision reference (the PCC decision notice)",
-                     column="decision_reference")
+        problems.add(
+            "enter the decision reference (the PCC decision notice)", column="decision_reference"
+        )
     if run.status is not RunStatus.DRAFT:
-        problems.add(f"run {run.id} is {run.status.value}; only a draft run can be approved",
-                     column="status")
+        problems.add(
+            f"run {run.id} is {run.status.value}; only a draft run can be approved", column="status"
+        )
     if run.grant_stream is None:
-        problems.add("the formula names no grant (grant = \"VRU\" or \"SVD\"), so the run "
-                     "cannot become a grant's allocations", column="grant")
+        problems.add(
+            'the formula names no grant (grant = "VRU" or "SVD"), so the run '
+            "cannot become a grant's allocations",
+            column="grant",
+        )
     recipients = _recipients_of(run.result, problems)
     if not problems and build_json(recalculate_run(run)) != run.result:
-        problems.add("re-running the stored formula and data does not give the stored result; "
-                     "the run cannot be approved", column="result")
+        problems.add(
+            "re-running the stored formula and data does not give the stored result; "
+            "the run cannot be approved",
+            column="result",
+        )
     if problems:
         raise DomainError(f"Run {run.id} was not approved", problems)
 
-    previous_runs = db.session.scalars(select(FormulaRun).where(
-        FormulaRun.grant_stream_id == run.grant_stream_id,
-        FormulaRun.financial_year == run.financial_year,
-        FormulaRun.status == RunStatus.APPROVED,
-    )).all()
+    previous_runs = db.session.scalars(
+        select(FormulaRun).where(
+            FormulaRun.grant_stream_id == run.grant_stream_id,
+            FormulaRun.financial_year == run.financial_year,
+            FormulaRun.status == RunStatus.APPROVED,
+        )
+    ).all()
     for old in previous_runs:
         old.status = RunStatus.SUPERSEDED
         old.superseded_by = run
-    for allocation in db.session.scalars(select(Allocation).where(
+    for allocation in db.session.scalars(
+        select(Allocation).where(
             Allocation.grant_stream_id == run.grant_stream_id,
             Allocation.financial_year == run.financial_year,
-            Allocation.status == AllocationStatus.ACTIVE)):
+            Allocation.status == AllocationStatus.ACTIVE,
+        )
+    ):
         allocation.status = AllocationStatus.SUPERSEDED
     _ensure_financial_year(run.financial_year)
     for code, amount, is_top_slice in _amounts_of(run.result):
-        db.session.add(Allocation(
-            financial_year=run.financial_year, grant_stream_id=run.grant_stream_id,
-            recipient=recipients[code], amount=amount, run=run, is_top_slice=is_top_slice,
-        ))
+        db.session.add(
+            Allocation(
+                financial_year=run.financial_year,
+                grant_stream_id=run.grant_stream_id,
+                recipient=recipients[code],
+                amount=amount,
+                run=run,
+                is_top_slice=is_top_slice,
+            )
+        )
     run.status = RunStatus.APPROVED
     run.decision_reference = reference
     run.approved_by = user
@@ -205,15 +273,19 @@ def load_spec(version: FormulaVersion) -> FormulaSpec:
 
 
 def dataset_as_data(dataset: IndicatorDataset) -> IndicatorData:
-    return IndicatorData(tuple(
-        IndicatorValue(v.recipient_code, v.indicator, v.value, v.source, v.as_of, v.row_number)
-        for v in dataset.values
-    ), file=dataset.source_filename or dataset.title)
+    return IndicatorData(
+        tuple(
+            IndicatorValue(v.recipient_code, v.indicator, v.value, v.source, v.as_of, v.row_number)
+            for v in dataset.values
+        ),
+        file=dataset.source_filename or dataset.title,
+    )
 
 
 def result_total(result: AllocationResult) -> Decimal:
     return sum((a.amount for a in result.allocations), Decimal("0.00")) + sum(
-        (t.amount for t in result.top_slices), Decimal("0.00"))
+        (t.amount for t in result.top_slices), Decimal("0.00")
+    )
 
 
 def _amounts_of(result: dict[str, Any]) -> list[tuple[str, Decimal, bool]]:
@@ -224,8 +296,10 @@ def _amounts_of(result: dict[str, Any]) -> list[tuple[str, Decimal, bool]]:
 
 def _recipients_of(result: dict[str, Any], problems: Problems) -> dict[str, Organisation]:
     codes = [code for code, _, _ in _amounts_of(result)]
-    found = {o.code: o for o in db.session.scalars(
-        select(Organisation).where(Organisation.code.in_(codes)))}
+    found = {
+        o.code: o
+        for o in db.session.scalars(select(Organisation).where(Organisation.code.in_(codes)))
+    }
     for code, _, is_top_slice in _amounts_of(result):
         organisation = found.get(code)
         if organisation is None:
@@ -242,8 +316,9 @@ def _load_previous(
         return None, None
     if previous.run_id is not None:
         run = _get(FormulaRun, previous.run_id, "previous run")
-        amounts = tuple(PreviousAmount(a["recipient"], Decimal(a["amount"]))
-                        for a in run.result["allocations"])
+        amounts = tuple(
+            PreviousAmount(a["recipient"], Decimal(a["amount"])) for a in run.result["allocations"]
+        )
         return PreviousAllocations(amounts, file=run.title), run.title
     if previous.file_content is not None:
         name = previous.file_name or "previous.csv"
@@ -254,13 +329,17 @@ def _load_previous(
 def _previous_as_json(previous: PreviousAllocations | None) -> list[dict[str, str]] | None:
     if previous is None:
         return None
-    return [{"recipient": p.recipient, "amount": format_plain(p.amount)}
-            for p in previous.amounts]
+    return [{"recipient": p.recipient, "amount": format_plain(p.amount)} for p in previous.amounts]
 
 
 def _ensure_financial_year(label: str | None) -> None:
-    if label and db.session.scalar(
-            select(FinancialYearRecord.id).where(FinancialYearRecord.label == label)) is None:
+    if (
+        label
+        and db.session.scalar(
+            select(FinancialYearRecord.id).where(FinancialYearRecord.label == label)
+        )
+        is None
+    ):
         db.session.add(FinancialYearRecord.for_year(FinancialYear.parse(label)))
 
 
@@ -269,8 +348,10 @@ def _grant_stream(code: str) -> GrantStream | None:
 
 
 def _known_streams() -> str:
-    return ", ".join(db.session.scalars(select(GrantStream.code).order_by(GrantStream.code))) \
+    return (
+        ", ".join(db.session.scalars(select(GrantStream.code).order_by(GrantStream.code)))
         or "none set up"
+    )
 
 
 def _get(model: Any, id_: int, what: str) -> Any:

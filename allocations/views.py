@@ -43,9 +43,12 @@ def _get_or_404(model, id_):  # type: ignore[no-untyped-def]
 @bp.route("/formulas")
 @permission_required(Permission.VIEW_FORMULAS)
 def formula_list():
-    return render_template("allocations/formula_list.html",
-                           versions=queries.list_formula_versions(),
-                           datasets=queries.list_datasets(), runs=queries.list_runs(limit=20))
+    return render_template(
+        "allocations/formula_list.html",
+        versions=queries.list_formula_versions(),
+        datasets=queries.list_datasets(),
+        runs=queries.list_runs(limit=20),
+    )
 
 
 @bp.route("/formulas/new", methods=["GET", "POST"])
@@ -53,7 +56,8 @@ def formula_list():
 def formula_new():
     form = FormulaForm()
     form.grant.choices = [("", "No grant (a scenario only)")] + [
-        (s.code, f"{s.code}: {s.name}") for s in list_grant_streams()]
+        (s.code, f"{s.code}: {s.name}") for s in list_grant_streams()
+    ]
     upload = UploadFormulaForm(prefix="upload")
     summary_problems: list[str] = []
     base = request.args.get("from", type=int)
@@ -65,7 +69,8 @@ def formula_new():
             # The form holds one top slice; prefilling would silently drop the others.
             summary_problems.append(
                 f"{base_version.title} has {len(base_spec.top_slices)} top slices, and this "
-                "form holds one: download its formula file, change it, and upload it below")
+                "form holds one: download its formula file, change it, and upload it below"
+            )
         else:
             form.process(data=fields_from_spec(base_spec))
             form.version.data = ""
@@ -73,12 +78,16 @@ def formula_new():
         try:
             toml_text = build_formula_toml(form.data)
             version = services.create_formula_version(
-                toml_text, user=current_user, filename="formula form",
-                change_note=form.change_note.data)
+                toml_text,
+                user=current_user,
+                filename="formula form",
+                change_note=form.change_note.data,
+            )
         except DomainError as error:
             db.session.rollback()
-            summary_problems = attach_problems(form, error.problems, field_for_key,
-                                               show_location=False)
+            summary_problems = attach_problems(
+                form, error.problems, field_for_key, show_location=False
+            )
         else:
             flash(f"Saved {version.title}")
             return redirect(url_for("allocations.formula_detail", version_id=version.id))
@@ -91,8 +100,11 @@ def formula_new():
         else:
             try:
                 version = services.create_formula_version(
-                    text, user=current_user, filename=file.filename or "formula.toml",
-                    change_note=upload.change_note.data)
+                    text,
+                    user=current_user,
+                    filename=file.filename or "formula.toml",
+                    change_note=upload.change_note.data,
+                )
             except DomainError as error:
                 db.session.rollback()
                 summary_problems = attach_problems(upload, error.problems, lambda c: None)
@@ -101,17 +113,22 @@ def formula_new():
                 return redirect(url_for("allocations.formula_detail", version_id=version.id))
     status = 400 if form.errors or upload.errors or summary_problems else 200
     # base.html's error summary reads ``form``: the one that was sent.
-    return render_template("allocations/formula_new.html", formula_form=form, upload=upload,
-                           summary_problems=summary_problems,
-                           form=upload if upload.submit.data else form), status
+    return render_template(
+        "allocations/formula_new.html",
+        formula_form=form,
+        upload=upload,
+        summary_problems=summary_problems,
+        form=upload if upload.submit.data else form,
+    ), status
 
 
 @bp.route("/formulas/<int:version_id>")
 @permission_required(Permission.VIEW_FORMULAS)
 def formula_detail(version_id: int):
     version = _get_or_404(FormulaVersion, version_id)
-    return render_template("allocations/formula_detail.html", version=version,
-                           spec=services.load_spec(version))
+    return render_template(
+        "allocations/formula_detail.html", version=version, spec=services.load_spec(version)
+    )
 
 
 @bp.route("/formulas/<int:version_id>/formula.toml")
@@ -119,8 +136,11 @@ def formula_detail(version_id: int):
 def formula_download(version_id: int):
     version = _get_or_404(FormulaVersion, version_id)
     stem = f"{version.name}-{version.version}".lower().replace(" ", "-")
-    return Response(version.source_toml, mimetype="application/toml", headers={
-        "Content-Disposition": f'attachment; filename="{stem}.toml"'})
+    return Response(
+        version.source_toml,
+        mimetype="application/toml",
+        headers={"Content-Disposition": f'attachment; filename="{stem}.toml"'},
+    )
 
 
 @bp.route("/indicators/new", methods=["GET", "POST"])
@@ -132,8 +152,11 @@ def dataset_new():
         file = form.file.data
         try:
             dataset = services.import_indicator_dataset(
-                file.read(), filename=file.filename or "indicators.csv", name=form.name.data,
-                user=current_user)
+                file.read(),
+                filename=file.filename or "indicators.csv",
+                name=form.name.data,
+                user=current_user,
+            )
         except DomainError as error:
             db.session.rollback()
             summary_problems = attach_problems(form, error.problems, lambda c: None)
@@ -141,8 +164,9 @@ def dataset_new():
             flash(f"Imported {len(dataset.values)} values as {dataset.title}")
             return redirect(url_for("allocations.dataset_detail", dataset_id=dataset.id))
     status = 400 if form.errors or summary_problems else 200
-    return render_template("allocations/dataset_new.html", form=form,
-                           summary_problems=summary_problems), status
+    return render_template(
+        "allocations/dataset_new.html", form=form, summary_problems=summary_problems
+    ), status
 
 
 @bp.route("/indicators/<int:dataset_id>")
@@ -159,7 +183,8 @@ def run_new():
     form.formula_version.choices = [(v.id, v.title) for v in queries.list_formula_versions()]
     form.dataset.choices = [(d.id, d.title) for d in queries.list_datasets()]
     form.previous.choices = [("", "None")] + [
-        (str(i), text) for i, text in queries.previous_run_choices()]
+        (str(i), text) for i, text in queries.previous_run_choices()
+    ]
     if request.method == "GET":
         form.formula_version.data = request.args.get("formula", type=int)
     summary_problems: list[str] = []
@@ -167,37 +192,49 @@ def run_new():
         previous = None
         if form.previous_file.data:
             file = form.previous_file.data
-            previous = services.PreviousChoice(file_content=file.read(),
-                                               file_name=file.filename or "previous.csv")
+            previous = services.PreviousChoice(
+                file_content=file.read(), file_name=file.filename or "previous.csv"
+            )
         elif form.previous.data:
             previous = services.PreviousChoice(run_id=int(form.previous.data))
         try:
             run = services.run_formula(
-                formula_version_id=form.formula_version.data, dataset_id=form.dataset.data,
-                pot=form.pot.data or None, previous=previous, label=form.label.data,
-                user=current_user)
+                formula_version_id=form.formula_version.data,
+                dataset_id=form.dataset.data,
+                pot=form.pot.data or None,
+                previous=previous,
+                label=form.label.data,
+                user=current_user,
+            )
         except DomainError as error:
             db.session.rollback()
             summary_problems = attach_problems(
-                form, error.problems, lambda c: "pot" if c == "pot" else None)
+                form, error.problems, lambda c: "pot" if c == "pot" else None
+            )
         else:
             flash(f"Ran {run.title}")
             return redirect(url_for("allocations.run_detail", run_id=run.id))
     status = 400 if form.errors or summary_problems else 200
-    return render_template("allocations/run_new.html", form=form,
-                           summary_problems=summary_problems), status
+    return render_template(
+        "allocations/run_new.html", form=form, summary_problems=summary_problems
+    ), status
 
 
 def _chart_for(run: FormulaRun) -> Markup:
     allocations = run.result["allocations"]
     categories = [a["recipient"] for a in allocations]
-    series = [Series(run.financial_year or "This run",
-                     [Decimal(a["amount"]) for a in allocations])]
+    series = [Series(run.financial_year or "This run", [Decimal(a["amount"]) for a in allocations])]
     if run.previous_amounts is not None:
-        series.append(Series("Previous year", [
-            Decimal(a["previous"]) if a["previous"] is not None else None for a in allocations]))
-    return Markup(grouped_bar_chart(
-        categories, series, title=f"Allocations by spoke, {run.label}"))
+        series.append(
+            Series(
+                "Previous year",
+                [
+                    Decimal(a["previous"]) if a["previous"] is not None else None
+                    for a in allocations
+                ],
+            )
+        )
+    return Markup(grouped_bar_chart(categories, series, title=f"Allocations by spoke, {run.label}"))
 
 
 @bp.route("/runs/<int:run_id>")
@@ -205,9 +242,14 @@ def _chart_for(run: FormulaRun) -> Markup:
 def run_detail(run_id: int):
     run = _get_or_404(FormulaRun, run_id)
     form = ApproveRunForm()
-    return render_template("allocations/run_detail.html", run=run, result=run.result,
-                           chart=_chart_for(run), approve_form=form,
-                           variations=queries.variations_since_approval(run))
+    return render_template(
+        "allocations/run_detail.html",
+        run=run,
+        result=run.result,
+        chart=_chart_for(run),
+        approve_form=form,
+        variations=queries.variations_since_approval(run),
+    )
 
 
 @bp.route("/runs/<int:run_id>/approve", methods=["POST"])
@@ -218,18 +260,25 @@ def run_approve(run_id: int):
     summary_problems: list[str] = []
     if form.validate_on_submit():
         try:
-            services.approve_run(run.id, decision_reference=form.decision_reference.data,
-                                 user=current_user)
+            services.approve_run(
+                run.id, decision_reference=form.decision_reference.data, user=current_user
+            )
         except DomainError as error:
             db.session.rollback()
             summary_problems = attach_problems(form, error.problems, show_location=False)
         else:
             flash(f"Approved {run.title} under decision {run.decision_reference}")
             return redirect(url_for("allocations.allocation_list", year=run.financial_year))
-    return render_template("allocations/run_detail.html", run=run, result=run.result,
-                           chart=_chart_for(run), approve_form=form, form=form,
-                           summary_problems=summary_problems,
-                           variations=queries.variations_since_approval(run)), 400
+    return render_template(
+        "allocations/run_detail.html",
+        run=run,
+        result=run.result,
+        chart=_chart_for(run),
+        approve_form=form,
+        form=form,
+        summary_problems=summary_problems,
+        variations=queries.variations_since_approval(run),
+    ), 400
 
 
 @bp.route("/runs/<int:run_id>/export.<fmt>")
@@ -239,12 +288,17 @@ def run_export(run_id: int, fmt: str):
     result = services.recalculate_run(run)
     stem = f"allocation-run-{run.id}"
     if fmt == "csv":
-        return Response(format_csv(result), mimetype="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="{stem}.csv"'})
+        return Response(
+            format_csv(result),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'},
+        )
     if fmt == "xlsx":
-        return Response(write_xlsx(build_sheets(result)), headers={
-            "Content-Disposition": f'attachment; filename="{stem}.xlsx"'},
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return Response(
+            write_xlsx(build_sheets(result)),
+            headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'},
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     abort(404)
 
 
@@ -259,12 +313,22 @@ def run_compare():
     chart = None
     if comparison is not None:
         codes = [row.recipient for row in comparison.rows if not row.is_top_slice]
-        series = [Series(run.label, [amounts_by_recipient(run.result).get(c, (None, False))[0]
-                                     for c in codes]) for run in chosen]
+        series = [
+            Series(
+                run.label,
+                [amounts_by_recipient(run.result).get(c, (None, False))[0] for c in codes],
+            )
+            for run in chosen
+        ]
         chart = Markup(grouped_bar_chart(codes, series, title="Scenarios compared by spoke"))
-    return render_template("allocations/run_compare.html", form=form, runs=chosen,
-                           comparison=comparison, chart=chart,
-                           too_few="submit" in request.args and len(chosen) < 2)
+    return render_template(
+        "allocations/run_compare.html",
+        form=form,
+        runs=chosen,
+        comparison=comparison,
+        chart=chart,
+        too_few="submit" in request.args and len(chosen) < 2,
+    )
 
 
 @bp.route("/allocations")
@@ -279,8 +343,18 @@ def allocation_list():
     for allocation in allocations:
         code = allocation.grant_stream.code
         totals[code] = totals.get(code, Decimal("0.00")) + allocation.amount
-    runs = [] if current_user.is_spoke_scoped else [
-        r for r in queries.approved_runs() if r.financial_year == year]
-    return render_template("allocations/allocation_list.html", years=years, year=year,
-                           allocations=allocations, superseded=superseded, totals=totals,
-                           runs=runs, RunStatus=RunStatus)
+    runs = (
+        []
+        if current_user.is_spoke_scoped
+        else [r for r in queries.approved_runs() if r.financial_year == year]
+    )
+    return render_template(
+        "allocations/allocation_list.html",
+        years=years,
+        year=year,
+        allocations=allocations,
+        superseded=superseded,
+        totals=totals,
+        runs=runs,
+        RunStatus=RunStatus,
+    )

@@ -75,10 +75,15 @@ def _snapshot(obj: Any, *, committed: bool) -> dict[str, Any]:
 def _stored_values(state: Any) -> dict[str, Any]:
     """The row of a persistent object as the database holds it before this flush."""
     mapper = state.mapper
-    condition = and_(*(column == value for column, value in
-                       zip(mapper.primary_key, state.identity, strict=True)))
-    row = state.session.connection().execute(
-        select(mapper.local_table).where(condition)).mappings().one()
+    condition = and_(
+        *(column == value for column, value in zip(mapper.primary_key, state.identity, strict=True))
+    )
+    row = (
+        state.session.connection()
+        .execute(select(mapper.local_table).where(condition))
+        .mappings()
+        .one()
+    )
     return {attr.key: row[attr.columns[0]] for attr in mapper.column_attrs}
 
 
@@ -109,11 +114,19 @@ def record_changes(session: Session, flush_context: Any, instances: Any) -> None
         if _is_audited(obj):
             pending.append((AuditAction.DELETE, obj, _snapshot(obj, committed=True), None))
     for action, obj, before, after in pending:
-        session.add(AuditEvent(
-            actor_id=actor_id, actor_label=actor_label, action=action,
-            table_name=obj.__tablename__, record_id=str(inspect(obj).identity[0]),
-            record_label=_record_label(obj), before=before, after=after, reason=reason,
-        ))
+        session.add(
+            AuditEvent(
+                actor_id=actor_id,
+                actor_label=actor_label,
+                action=action,
+                table_name=obj.__tablename__,
+                record_id=str(inspect(obj).identity[0]),
+                record_label=_record_label(obj),
+                before=before,
+                after=after,
+                reason=reason,
+            )
+        )
     # New rows have no id until they are flushed; record them after the flush.
     session.info.setdefault("audit_new", []).extend(o for o in session.new if _is_audited(o))
 
@@ -125,12 +138,19 @@ def record_creations(session: Session, flush_context: Any) -> None:
     actor_id, actor_label = _actor_provider()
     reason = session.info.get(REASON_KEY)
     for obj in new:
-        session.add(AuditEvent(
-            actor_id=actor_id, actor_label=actor_label, action=AuditAction.CREATE,
-            table_name=obj.__tablename__, record_id=str(inspect(obj).identity[0]),
-            record_label=_record_label(obj), before=None,
-            after=_snapshot(obj, committed=False), reason=reason,
-        ))
+        session.add(
+            AuditEvent(
+                actor_id=actor_id,
+                actor_label=actor_label,
+                action=AuditAction.CREATE,
+                table_name=obj.__tablename__,
+                record_id=str(inspect(obj).identity[0]),
+                record_label=_record_label(obj),
+                before=None,
+                after=_snapshot(obj, committed=False),
+                reason=reason,
+            )
+        )
 
 
 def clear_reason(session: Session) -> None:

@@ -25,8 +25,7 @@ class AuditEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor_label: Mapped[str] = mapped_column(String(254))
     action: Mapped[AuditAction] = mapped_column(enum_column(AuditAction, "audit_action"))
     table_name: Mapped[str] = mapped_column(String(64), index=True)

@@ -36,8 +36,9 @@ def create_command(email: str, role: str, spoke_code: str | None, name: str | No
     else:
         password = sys.stdin.readline().rstrip("\r\n")
     try:
-        user = create_user(email=email, name=name or email, role=role, password=password,
-                           spoke_code=spoke_code)
+        user = create_user(
+            email=email, name=name or email, role=role, password=password, spoke_code=spoke_code
+        )
     except DomainError as error:
         db.session.rollback()
         for problem in error.problems:

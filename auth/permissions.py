@@ -28,6 +28,7 @@ def permission_required(permission: Permission) -> Callable[[F], F]:
     def label(view: F) -> F:
         setattr(view, PERMISSION_ATTR, permission)
         return view
+
     return label
 
 

@@ -36,24 +36,24 @@ ROLE_LABELS = {
 class Permission(enum.StrEnum):
     # Reading
     VIEW_HOME = "view_home"
-    VIEW_SPOKES = "view_spokes"               # scoped to own spoke for spoke leads
-    VIEW_ALLOCATIONS = "view_allocations"     # scoped to own spoke for spoke leads
+    VIEW_SPOKES = "view_spokes"  # scoped to own spoke for spoke leads
+    VIEW_ALLOCATIONS = "view_allocations"  # scoped to own spoke for spoke leads
     VIEW_FORMULAS = "view_formulas"
     VIEW_USERS = "view_users"
     VIEW_AUDIT = "view_audit"
-    VIEW_GRANTS = "view_grants"               # awards, agreements; scoped for spoke leads
-    VIEW_PLANS = "view_plans"                 # scoped to own spoke for spoke leads
-    VIEW_RETURNS = "view_returns"             # scoped to own spoke for spoke leads
+    VIEW_GRANTS = "view_grants"  # awards, agreements; scoped for spoke leads
+    VIEW_PLANS = "view_plans"  # scoped to own spoke for spoke leads
+    VIEW_RETURNS = "view_returns"  # scoped to own spoke for spoke leads
     # Changing
     MANAGE_USERS = "manage_users"
     MANAGE_REFERENCE = "manage_reference"
     MANAGE_FORMULAS = "manage_formulas"
     APPROVE_ALLOCATIONS = "approve_allocations"
-    MANAGE_GRANTS = "manage_grants"           # awards, variations, agreements, year-end close
-    EDIT_PLANS = "edit_plans"                 # own recipient's plans (spoke leads; Hub: Hub's)
-    REVIEW_PLANS = "review_plans"             # approve or return plans
-    EDIT_RETURNS = "edit_returns"             # own recipient's returns, and certify them
-    REVIEW_RETURNS = "review_returns"         # approve, return and reopen returns
+    MANAGE_GRANTS = "manage_grants"  # awards, variations, agreements, year-end close
+    EDIT_PLANS = "edit_plans"  # own recipient's plans (spoke leads; Hub: Hub's)
+    REVIEW_PLANS = "review_plans"  # approve or return plans
+    EDIT_RETURNS = "edit_returns"  # own recipient's returns, and certify them
+    REVIEW_RETURNS = "review_returns"  # approve, return and reopen returns
 
     @property
     def is_read_only(self) -> bool:
@@ -63,28 +63,59 @@ class Permission(enum.StrEnum):
 READ_ALL = frozenset(p for p in Permission if p.is_read_only)
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset({
-        Permission.VIEW_HOME, Permission.VIEW_SPOKES, Permission.VIEW_USERS,
-        Permission.VIEW_AUDIT, Permission.MANAGE_USERS, Permission.MANAGE_REFERENCE,
-    }),
-    Role.FINANCE: frozenset({
-        Permission.VIEW_HOME, Permission.VIEW_SPOKES, Permission.VIEW_ALLOCATIONS,
-        Permission.VIEW_FORMULAS, Permission.MANAGE_FORMULAS, Permission.APPROVE_ALLOCATIONS,
-        Permission.VIEW_GRANTS, Permission.MANAGE_GRANTS, Permission.VIEW_PLANS,
-        Permission.REVIEW_PLANS, Permission.VIEW_RETURNS, Permission.REVIEW_RETURNS,
-    }),
-    Role.HUB: frozenset({
-        Permission.VIEW_HOME, Permission.VIEW_SPOKES, Permission.VIEW_ALLOCATIONS,
-        Permission.VIEW_FORMULAS, Permission.VIEW_GRANTS, Permission.VIEW_PLANS,
-        Permission.EDIT_PLANS, Permission.VIEW_RETURNS, Permission.EDIT_RETURNS,
-    }),
+    Role.ADMIN: frozenset(
+        {
+            Permission.VIEW_HOME,
+            Permission.VIEW_SPOKES,
+            Permission.VIEW_USERS,
+            Permission.VIEW_AUDIT,
+            Permission.MANAGE_USERS,
+            Permission.MANAGE_REFERENCE,
+        }
+    ),
+    Role.FINANCE: frozenset(
+        {
+            Permission.VIEW_HOME,
+            Permission.VIEW_SPOKES,
+            Permission.VIEW_ALLOCATIONS,
+            Permission.VIEW_FORMULAS,
+            Permission.MANAGE_FORMULAS,
+            Permission.APPROVE_ALLOCATIONS,
+            Permission.VIEW_GRANTS,
+            Permission.MANAGE_GRANTS,
+            Permission.VIEW_PLANS,
+            Permission.REVIEW_PLANS,
+            Permission.VIEW_RETURNS,
+            Permission.REVIEW_RETURNS,
+        }
+    ),
+    Role.HUB: frozenset(
+        {
+            Permission.VIEW_HOME,
+            Permission.VIEW_SPOKES,
+            Permission.VIEW_ALLOCATIONS,
+            Permission.VIEW_FORMULAS,
+            Permission.VIEW_GRANTS,
+            Permission.VIEW_PLANS,
+            Permission.EDIT_PLANS,
+            Permission.VIEW_RETURNS,
+            Permission.EDIT_RETURNS,
+        }
+    ),
     # Panel members score bids; they see no plans, returns or agreements.
     Role.PANEL: frozenset({Permission.VIEW_HOME, Permission.VIEW_SPOKES}),
-    Role.SPOKE: frozenset({
-        Permission.VIEW_HOME, Permission.VIEW_SPOKES, Permission.VIEW_ALLOCATIONS,
-        Permission.VIEW_GRANTS, Permission.VIEW_PLANS, Permission.EDIT_PLANS,
-        Permission.VIEW_RETURNS, Permission.EDIT_RETURNS,
-    }),
+    Role.SPOKE: frozenset(
+        {
+            Permission.VIEW_HOME,
+            Permission.VIEW_SPOKES,
+            Permission.VIEW_ALLOCATIONS,
+            Permission.VIEW_GRANTS,
+            Permission.VIEW_PLANS,
+            Permission.EDIT_PLANS,
+            Permission.VIEW_RETURNS,
+            Permission.EDIT_RETURNS,
+        }
+    ),
     Role.AUDITOR: READ_ALL,
 }
 

@@ -26,6 +26,8 @@ MIN_PASSWORD_LENGTH = 10
 @lru_cache(maxsize=1)
 def _dummy_hash() -> str:
     return generate_password_hash("not-a-real-password")
+
+
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 GENERIC_SIGN_IN_FAILURE = "Enter a correct email address and password"
 
@@ -41,7 +43,12 @@ class SignInRefused(DomainError):
 
 
 def create_user(
-    *, email: str, name: str, role: str, password: str, spoke_code: str | None = None,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    password: str,
+    spoke_code: str | None = None,
 ) -> User:
     problems = Problems()
     email = (email or "").strip().lower()
@@ -62,11 +69,17 @@ def create_user(
         if not spoke_code:
             problems.add("a spoke lead needs a spoke (--spoke CODE)", column="spoke")
         else:
-            spoke = db.session.scalar(select(Organisation).where(
-                Organisation.code == spoke_code, Organisation.kind == OrganisationKind.SPOKE))
+            spoke = db.session.scalar(
+                select(Organisation).where(
+                    Organisation.code == spoke_code, Organisation.kind == OrganisationKind.SPOKE
+                )
+            )
             if spoke is None:
-                known = db.session.scalars(select(Organisation.code).where(
-                    Organisation.kind == OrganisationKind.SPOKE).order_by(Organisation.code))
+                known = db.session.scalars(
+                    select(Organisation.code)
+                    .where(Organisation.kind == OrganisationKind.SPOKE)
+                    .order_by(Organisation.code)
+                )
                 problems.add(
                     f"unknown spoke {spoke_code!r}; known spokes: {', '.join(known) or 'none'}",
                     column="spoke",
@@ -74,8 +87,9 @@ def create_user(
     elif spoke_code:
         problems.add("only spoke leads are bound to a spoke", column="spoke")
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        problems.add(f"the password must be at least {MIN_PASSWORD_LENGTH} characters",
-                     column="password")
+        problems.add(
+            f"the password must be at least {MIN_PASSWORD_LENGTH} characters", column="password"
+        )
     if problems:
         raise DomainError("The user was not created", problems)
     user = User(email=email, name=(name or email).strip(), role=role_value, spoke=spoke)
@@ -86,8 +100,12 @@ def create_user(
 
 
 def authenticate(
-    email: str, password: str, *, remote_addr: str | None = None,
-    throttle: Throttle = Throttle(), now: datetime | None = None,
+    email: str,
+    password: str,
+    *,
+    remote_addr: str | None = None,
+    throttle: Throttle = Throttle(),
+    now: datetime | None = None,
 ) -> User:
     """Return the user for a correct email and password, or raise ``SignInRefused``.
 
@@ -96,13 +114,16 @@ def authenticate(
     """
     now = now or utcnow()
     email = (email or "").strip().lower()
-    recent_failures = db.session.scalar(
-        select(func.count(SignInAttempt.id)).where(
-            SignInAttempt.email == email,
-            SignInAttempt.succeeded.is_(False),
-            SignInAttempt.attempted_at > now - throttle.window,
+    recent_failures = (
+        db.session.scalar(
+            select(func.count(SignInAttempt.id)).where(
+                SignInAttempt.email == email,
+                SignInAttempt.succeeded.is_(False),
+                SignInAttempt.attempted_at > now - throttle.window,
+            )
         )
-    ) or 0
+        or 0
+    )
     if recent_failures >= throttle.max_failures:
         minutes = int(throttle.window.total_seconds() // 60)
         raise SignInRefused(
@@ -116,8 +137,9 @@ def authenticate(
         ok = False
     else:
         ok = user.active and user.check_password(password or "")
-    db.session.add(SignInAttempt(email=email, remote_addr=remote_addr, attempted_at=now,
-                                 succeeded=ok))
+    db.session.add(
+        SignInAttempt(email=email, remote_addr=remote_addr, attempted_at=now, succeeded=ok)
+    )
     if user is None or not ok:
         db.session.commit()
         raise SignInRefused(GENERIC_SIGN_IN_FAILURE)

@@ -43,8 +43,12 @@ def sign_in():
             window=timedelta(minutes=current_app.config["SIGN_IN_LOCKOUT_MINUTES"]),
         )
         try:
-            user = authenticate(form.email.data, form.password.data,
-                                remote_addr=request.remote_addr, throttle=throttle)
+            user = authenticate(
+                form.email.data,
+                form.password.data,
+                remote_addr=request.remote_addr,
+                throttle=throttle,
+            )
         except SignInRefused as refused:
             refusal = refused.message
         else:
@@ -77,8 +81,13 @@ def user_new():
     form.spoke.choices = [("", "Not a spoke lead")] + [(s.code, s.name) for s in list_spokes()]
     if form.validate_on_submit():
         try:
-            user = create_user(email=form.email.data, name=form.name.data, role=form.role.data,
-                               password=form.password.data, spoke_code=form.spoke.data or None)
+            user = create_user(
+                email=form.email.data,
+                name=form.name.data,
+                role=form.role.data,
+                password=form.password.data,
+                spoke_code=form.spoke.data or None,
+            )
         except DomainError as error:
             db.session.rollback()
             for problem in error.problems:

@@ -44,7 +44,11 @@ class Problems:
         self._items: list[Problem] = list(problems)
 
     def add(
-        self, message: str, *, file: str | None = None, row: int | None = None,
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
         column: str | None = None,
     ) -> None:
         self._items.append(Problem(message, file=file, row=row, column=column))

@@ -7,8 +7,13 @@ from reference.models import OrganisationKind
 
 # code, name, kind, org-id (360Giving), GSS code
 ORGANISATIONS = (
-    ("opcc", "Avon and Somerset Office of the Police and Crime Commissioner", OrganisationKind.OPCC,
-     "GB-GOR-PC000050", None),
+    (
+        "opcc",
+        "Avon and Somerset Office of the Police and Crime Commissioner",
+        OrganisationKind.OPCC,
+        "GB-GOR-PC000050",
+        None,
+    ),
     ("hub", "Avon and Somerset VRP Hub", OrganisationKind.HUB, None, None),
     ("banes", "Bath & North East Somerset", OrganisationKind.SPOKE, "GB-LAE-BAS", "E06000022"),
     ("bristol", "Bristol", OrganisationKind.SPOKE, "GB-LAE-BST", "E06000023"),
@@ -18,11 +23,17 @@ ORGANISATIONS = (
 )
 
 GRANT_STREAMS = (
-    ("VRU", "Violence Reduction Unit grant",
-     "Home Office grant for the partnership's leadership, data and interventions."),
-    ("SVD", "Serious Violence Duty grant",
-     "Home Office grant supporting the Serious Violence Duty; split into labour and non-labour "
-     "costs each year."),
+    (
+        "VRU",
+        "Violence Reduction Unit grant",
+        "Home Office grant for the partnership's leadership, data and interventions.",
+    ),
+    (
+        "SVD",
+        "Serious Violence Duty grant",
+        "Home Office grant supporting the Serious Violence Duty; split into labour and non-labour "
+        "costs each year.",
+    ),
 )
 
 FINANCIAL_YEARS = ("2023-24", "2024-25")

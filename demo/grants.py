@@ -37,23 +37,57 @@ LEADS = {
     "somerset": ("Sam (Somerset lead)", "Somerset s151 officer"),
     "south-glos": ("Sol (South Gloucestershire lead)", "South Gloucestershire s151 officer"),
 }
-PRIORITIES = ("Knife crime hotspots; child criminal exploitation; school exclusions and "
-              "transitions (needs assessment 2021).")
+PRIORITIES = (
+    "Knife crime hotspots; child criminal exploitation; school exclusions and "
+    "transitions (needs assessment 2021)."
+)
 
 # Award conditions (illustrative: the Home Office's figures are not published).
-VRU_CONDITIONS = {"min_match_percent": "20", "min_interventions_percent": "40",
-                  "evaluation_percent": "10", "admin_cap_percent": "10"}
+VRU_CONDITIONS = {
+    "min_match_percent": "20",
+    "min_interventions_percent": "40",
+    "evaluation_percent": "10",
+    "admin_cap_percent": "10",
+}
 SVD_CONDITIONS = {"min_match_percent": "20"}
 AWARDS = (
     # year, stream, indicative, confirmed, reference, offer date, confirmed date
-    ("2023-24", "VRU", "1528667.00", "1528667.00", "HO-VRU-2023-24 (illustrative)",
-     date(2023, 3, 1), date(2023, 4, 20)),
-    ("2023-24", "SVD", "157181.26", "157181.26", "HO-SVD-2023-24 (illustrative)",
-     date(2023, 3, 1), date(2023, 4, 20)),
-    ("2024-25", "VRU", "1528667.00", "1546911.00", "HO-VRU-2024-25 (illustrative)",
-     date(2024, 2, 12), date(2024, 5, 2)),
-    ("2024-25", "SVD", "157181.26", "157181.26", "HO-SVD-2024-25 (illustrative)",
-     date(2024, 2, 12), date(2024, 5, 2)),
+    (
+        "2023-24",
+        "VRU",
+        "1528667.00",
+        "1528667.00",
+        "HO-VRU-2023-24 (illustrative)",
+        date(2023, 3, 1),
+        date(2023, 4, 20),
+    ),
+    (
+        "2023-24",
+        "SVD",
+        "157181.26",
+        "157181.26",
+        "HO-SVD-2023-24 (illustrative)",
+        date(2023, 3, 1),
+        date(2023, 4, 20),
+    ),
+    (
+        "2024-25",
+        "VRU",
+        "1528667.00",
+        "1546911.00",
+        "HO-VRU-2024-25 (illustrative)",
+        date(2024, 2, 12),
+        date(2024, 5, 2),
+    ),
+    (
+        "2024-25",
+        "SVD",
+        "157181.26",
+        "157181.26",
+        "HO-SVD-2024-25 (illustrative)",
+        date(2024, 2, 12),
+        date(2024, 5, 2),
+    ),
 )
 
 
@@ -62,8 +96,13 @@ def _allocation(year: str, stream: str, recipient: str) -> Decimal:
         select(Allocation.amount)
         .join(GrantStream, Allocation.grant_stream_id == GrantStream.id)
         .join(Organisation, Allocation.recipient_id == Organisation.id)
-        .where(Allocation.financial_year == year, GrantStream.code == stream,
-               Organisation.code == recipient, Allocation.status == AllocationStatus.ACTIVE))
+        .where(
+            Allocation.financial_year == year,
+            GrantStream.code == stream,
+            Organisation.code == recipient,
+            Allocation.status == AllocationStatus.ACTIVE,
+        )
+    )
     if amount is None:
         raise LookupError(f"no {stream} {year} allocation for {recipient}")
     return amount
@@ -84,22 +123,36 @@ def load_awards(finance: User | None) -> list[str]:
     created = []
     for year, stream, indicative, confirmed, reference, offered, confirmed_on in AWARDS:
         stream_id = db.session.scalar(select(GrantStream.id).where(GrantStream.code == stream))
-        if db.session.scalar(select(GrantAward.id).where(
-                GrantAward.financial_year == year, GrantAward.grant_stream_id == stream_id)):
+        if db.session.scalar(
+            select(GrantAward.id).where(
+                GrantAward.financial_year == year, GrantAward.grant_stream_id == stream_id
+            )
+        ):
             continue
         conditions = VRU_CONDITIONS if stream == "VRU" else SVD_CONDITIONS
         award = award_services.create_award(
-            financial_year=year, stream_code=stream, user=finance,
+            financial_year=year,
+            stream_code=stream,
+            user=finance,
             fields=award_services.AwardFields(
-                indicative_amount=indicative, award_reference=reference, offer_date=offered,
-                **conditions))
+                indicative_amount=indicative,
+                award_reference=reference,
+                offer_date=offered,
+                **conditions,
+            ),
+        )
         labour = non_labour = None
         if stream == "SVD":
             labour, non_labour = _svd_split(year)
         award_services.confirm_award(
-            award.id, confirmed_amount=confirmed, confirmed_date=confirmed_on,
-            lock_version=award.lock_version, user=finance,
-            svd_labour_amount=labour, svd_non_labour_amount=non_labour)
+            award.id,
+            confirmed_amount=confirmed,
+            confirmed_date=confirmed_on,
+            lock_version=award.lock_version,
+            user=finance,
+            svd_labour_amount=labour,
+            svd_non_labour_amount=non_labour,
+        )
         created.append(f"award {stream} {year}")
     return created
 
@@ -107,23 +160,41 @@ def load_awards(finance: User | None) -> list[str]:
 def load_plan(code: str, year: str, finance: User | None) -> DeliveryPlan | None:
     """An approved delivery plan for the recipient and year, unless one exists."""
     recipient = db.session.scalar(select(Organisation).where(Organisation.code == code))
-    if recipient is None or db.session.scalar(select(DeliveryPlan.id).where(
-            DeliveryPlan.recipient_id == recipient.id, DeliveryPlan.financial_year == year)):
+    if recipient is None or db.session.scalar(
+        select(DeliveryPlan.id).where(
+            DeliveryPlan.recipient_id == recipient.id, DeliveryPlan.financial_year == year
+        )
+    ):
         return None
     lead, s151 = LEADS[code]
     plan = plan_services.create_plan(
-        recipient_id=recipient.id, financial_year=year, user=None,
-        header=plan_services.HeaderInput(lead_name=lead, s151_contact=s151,
-                                         priorities=PRIORITIES))
+        recipient_id=recipient.id,
+        financial_year=year,
+        user=None,
+        header=plan_services.HeaderInput(lead_name=lead, s151_contact=s151, priorities=PRIORITIES),
+    )
     for stream in ("VRU", "SVD"):
         for line in data.plan_lines(code, stream, _allocation(year, stream, code)):
-            plan_services.add_line(plan.id, LineInput(
-                title=line.title, category=line.category.value, grant_stream=stream,
-                annual_budget=line.budget, cost_type=line.cost_type.value,
-                line_ref=line.ref, yef_strand=line.yef_strand, provider=line.provider,
-                q1=line.profile[0], q2=line.profile[1], q3=line.profile[2],
-                q4=line.profile[3], output_targets=line.output_targets,
-            ), lock_version=plan.lock_version, user=None)
+            plan_services.add_line(
+                plan.id,
+                LineInput(
+                    title=line.title,
+                    category=line.category.value,
+                    grant_stream=stream,
+                    annual_budget=line.budget,
+                    cost_type=line.cost_type.value,
+                    line_ref=line.ref,
+                    yef_strand=line.yef_strand,
+                    provider=line.provider,
+                    q1=line.profile[0],
+                    q2=line.profile[1],
+                    q3=line.profile[2],
+                    q4=line.profile[3],
+                    output_targets=line.output_targets,
+                ),
+                lock_version=plan.lock_version,
+                user=None,
+            )
     plan_services.submit_plan(plan.id, lock_version=plan.lock_version, user=None)
     plan_services.approve_plan(plan.id, lock_version=plan.lock_version, user=finance)
     return plan
@@ -141,26 +212,43 @@ def load_plans(finance: User | None) -> list[str]:
 def load_agreements(finance: User | None) -> list[str]:
     """Each spoke's agreement for each year: issued in the spring and signed."""
     created = []
-    for year, issued, signed in (("2023-24", date(2023, 4, 28), date(2023, 5, 15)),
-                                 ("2024-25", date(2024, 5, 10), date(2024, 5, 31))):
+    for year, issued, signed in (
+        ("2023-24", date(2023, 4, 28), date(2023, 5, 15)),
+        ("2024-25", date(2024, 5, 10), date(2024, 5, 31)),
+    ):
         for code in RECIPIENTS:
             if code == "hub":
                 continue  # the Hub is the OPCC's own: no agreement with itself
             recipient_id = db.session.scalar(
-                select(Organisation.id).where(Organisation.code == code))
-            if db.session.scalar(select(GrantAgreement.id).where(
+                select(Organisation.id).where(Organisation.code == code)
+            )
+            if db.session.scalar(
+                select(GrantAgreement.id).where(
                     GrantAgreement.recipient_id == recipient_id,
-                    GrantAgreement.financial_year == year)):
+                    GrantAgreement.financial_year == year,
+                )
+            ):
                 continue
             agreement = agreement_services.create_agreement(
-                financial_year=year, recipient_code=code, user=finance,
-                fields=agreement_services.AgreementFields())
+                financial_year=year,
+                recipient_code=code,
+                user=finance,
+                fields=agreement_services.AgreementFields(),
+            )
             agreement_services.issue_agreement(
-                agreement.id, issued_on=issued, opcc_signatory="OPCC chief executive",
-                lock_version=agreement.lock_version, user=finance)
+                agreement.id,
+                issued_on=issued,
+                opcc_signatory="OPCC chief executive",
+                lock_version=agreement.lock_version,
+                user=finance,
+            )
             agreement_services.sign_agreement(
-                agreement.id, signed_on=signed, recipient_signatory=LEADS[code][1],
-                lock_version=agreement.lock_version, user=finance)
+                agreement.id,
+                signed_on=signed,
+                recipient_signatory=LEADS[code][1],
+                lock_version=agreement.lock_version,
+                user=finance,
+            )
             created.append(f"grant agreement {code} {year}")
     return created
 
@@ -170,32 +258,49 @@ DRAFTS_2024_25_Q2 = {("somerset", "VRU"), ("north-somerset", "SVD"), ("hub", "SV
 MATCH_EXPECTED_2024_25 = Decimal("2208500.00")  # illustrative: the year's expected match
 
 
-def _return_entries(code: str, stream: str, quarter: int, lines: list[data.DemoLine],
-                    actuals: dict[int, dict[str, Decimal]],
-                    match: list[tuple[str, MatchKind, Decimal, str | None]],
-                    reach: dict[str, int] | None) -> ReturnEntries:
-    reasons = {(who, which, ref, q): why
-               for who, which, ref, q, _, why in data.UNDERSPENDS_2023_24}
+def _return_entries(
+    code: str,
+    stream: str,
+    quarter: int,
+    lines: list[data.DemoLine],
+    actuals: dict[int, dict[str, Decimal]],
+    match: list[tuple[str, MatchKind, Decimal, str | None]],
+    reach: dict[str, int] | None,
+) -> ReturnEntries:
+    reasons = {(who, which, ref, q): why for who, which, ref, q, _, why in data.UNDERSPENDS_2023_24}
     entries = []
     for line in lines:
         remaining = sum((line.profile[q - 1] for q in range(quarter + 1, 5)), Decimal("0.00"))
-        entries.append(LineEntry(
-            line.ref, actuals[quarter][line.ref], remaining,
-            variance_reason=reasons.get((code, stream, line.ref, quarter))))
+        entries.append(
+            LineEntry(
+                line.ref,
+                actuals[quarter][line.ref],
+                remaining,
+                variance_reason=reasons.get((code, stream, line.ref, quarter)),
+            )
+        )
     return ReturnEntries(
         lines=tuple(entries),
-        match_lines=tuple(MatchEntry(contributor, kind.value, amount, evidence_reference=(
-            f"{code.upper()}-{stream}-Q{quarter}-{index + 1}"), valuation_basis=basis)
-            for index, (contributor, kind, amount, basis) in enumerate(match)),
+        match_lines=tuple(
+            MatchEntry(
+                contributor,
+                kind.value,
+                amount,
+                evidence_reference=(f"{code.upper()}-{stream}-Q{quarter}-{index + 1}"),
+                valuation_basis=basis,
+            )
+            for index, (contributor, kind, amount, basis) in enumerate(match)
+        ),
         reach=tuple(ReachEntry(band, number) for band, number in (reach or {}).items()),
-        narrative=f"Delivery in Q{quarter} went to plan." if not any(
-            key[0] == code and key[1] == stream and key[3] == quarter for key in reasons)
+        narrative=f"Delivery in Q{quarter} went to plan."
+        if not any(key[0] == code and key[1] == stream and key[3] == quarter for key in reasons)
         else "Spend fell short of the profile; see the variance reasons.",
     )
 
 
-def _match_share(match: list[tuple[str, MatchKind, Decimal, str | None]],
-                 stream: str) -> list[tuple[str, MatchKind, Decimal, str | None]]:
+def _match_share(
+    match: list[tuple[str, MatchKind, Decimal, str | None]], stream: str
+) -> list[tuple[str, MatchKind, Decimal, str | None]]:
     shares = []
     for contributor, kind, amount, basis in match:
         vru, svd = split_largest_remainder(amount, [Decimal(9), Decimal(1)])
@@ -203,17 +308,35 @@ def _match_share(match: list[tuple[str, MatchKind, Decimal, str | None]],
     return shares
 
 
-def _file_return(code: str, stream: str, year: str, quarter: int, finance: User | None,
-                 entries: ReturnEntries, *, submit: bool, approve: bool) -> None:
+def _file_return(
+    code: str,
+    stream: str,
+    year: str,
+    quarter: int,
+    finance: User | None,
+    entries: ReturnEntries,
+    *,
+    submit: bool,
+    approve: bool,
+) -> None:
     recipient_id = db.session.scalar(select(Organisation.id).where(Organisation.code == code))
-    ret = return_services.open_return(recipient_id=recipient_id, stream_code=stream,
-                                      financial_year=year, quarter=quarter, user=None)
+    ret = return_services.open_return(
+        recipient_id=recipient_id,
+        stream_code=stream,
+        financial_year=year,
+        quarter=quarter,
+        user=None,
+    )
     return_services.save_return(ret.id, entries, lock_version=ret.lock_version, user=None)
     if submit:
         return_services.submit_return(
-            ret.id, certified_name=LEADS[code][0], certified_role="Spoke lead"
-            if code != "hub" else "VRP director", certify=True,
-            lock_version=ret.lock_version, user=None)
+            ret.id,
+            certified_name=LEADS[code][0],
+            certified_role="Spoke lead" if code != "hub" else "VRP director",
+            certify=True,
+            lock_version=ret.lock_version,
+            user=None,
+        )
     if approve:
         return_services.approve_return(ret.id, lock_version=ret.lock_version, user=finance)
 
@@ -237,14 +360,27 @@ def load_returns(finance: User | None) -> list[str]:
                     source = match_2023 if year == "2023-24" else match_2024
                     match = _match_share(source[code][quarter], stream)
                     band_reach = reach.get(code, {}).get(quarter) if stream == "VRU" else None
-                    entries = _return_entries(code, stream, quarter, lines, actuals, match,
-                                              band_reach)
-                    draft = year == "2024-25" and quarter == 2 and \
-                        (code, stream) in DRAFTS_2024_25_Q2
-                    _file_return(code, stream, year, quarter, finance, entries,
-                                 submit=not draft, approve=year == "2023-24" or quarter == 1)
-    for stream, reasons in (("VRU", {"hub": data.UNDERSPENDS_2023_24[0][5]}),
-                            ("SVD", {"bristol": data.UNDERSPENDS_2023_24[1][5]})):
-        return_services.close_year(stream_code=stream, financial_year="2023-24",
-                                   reasons=reasons, user=finance)
+                    entries = _return_entries(
+                        code, stream, quarter, lines, actuals, match, band_reach
+                    )
+                    draft = (
+                        year == "2024-25" and quarter == 2 and (code, stream) in DRAFTS_2024_25_Q2
+                    )
+                    _file_return(
+                        code,
+                        stream,
+                        year,
+                        quarter,
+                        finance,
+                        entries,
+                        submit=not draft,
+                        approve=year == "2023-24" or quarter == 1,
+                    )
+    for stream, reasons in (
+        ("VRU", {"hub": data.UNDERSPENDS_2023_24[0][5]}),
+        ("SVD", {"bristol": data.UNDERSPENDS_2023_24[1][5]}),
+    ):
+        return_services.close_year(
+            stream_code=stream, financial_year="2023-24", reasons=reasons, user=finance
+        )
     return ["quarterly returns 2023-24 (closed) and 2024-25 Q1-Q2"]

@@ -37,7 +37,8 @@ def load_demo() -> DemoReport:
             report.created.append(f"grant stream {code}")
     for label in data.FINANCIAL_YEARS:
         record = db.session.scalar(
-            select(FinancialYearRecord).where(FinancialYearRecord.label == label))
+            select(FinancialYearRecord).where(FinancialYearRecord.label == label)
+        )
         if record is None:
             record = FinancialYearRecord.for_year(FinancialYear.parse(label))
             db.session.add(record)
@@ -47,8 +48,12 @@ def load_demo() -> DemoReport:
     for email, name, role, spoke_code in data.USERS:
         user = db.session.scalar(select(User).where(User.email == email))
         if user is None:
-            user = User(email=email, name=name, role=role,
-                        spoke=organisations[spoke_code] if spoke_code else None)
+            user = User(
+                email=email,
+                name=name,
+                role=role,
+                spoke=organisations[spoke_code] if spoke_code else None,
+            )
             user.set_password(data.DEMO_PASSWORD)
             db.session.add(user)
             report.created.append(f"user {email}")

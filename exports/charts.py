@@ -41,7 +41,11 @@ def _px(value: Decimal) -> str:
 
 
 def grouped_bar_chart(
-    categories: Sequence[str], series: Sequence[Series], *, title: str, width: int = 760,
+    categories: Sequence[str],
+    series: Sequence[Series],
+    *,
+    title: str,
+    width: int = 760,
     bar_height: int = 16,
 ) -> str:
     """A horizontal grouped bar chart; returns the ``<svg>`` element as text."""
@@ -52,10 +56,15 @@ def grouped_bar_chart(
     height = top + legend_height + group_height * len(categories) + 30
     plot_width = Decimal(width - label_width - right_pad)
     # Unique per chart content, so two charts on one page never share an id.
-    chart_id = "chart-" + hashlib.sha1(
-        (title + "|".join(categories)).encode(), usedforsecurity=False).hexdigest()[:10]
-    maximum = _nice_ceiling(max(
-        (v for s in series for v in s.values if v is not None), default=Decimal(0)))
+    chart_id = (
+        "chart-"
+        + hashlib.sha1((title + "|".join(categories)).encode(), usedforsecurity=False).hexdigest()[
+            :10
+        ]
+    )
+    maximum = _nice_ceiling(
+        max((v for s in series for v in s.values if v is not None), default=Decimal(0))
+    )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" role="img" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
@@ -65,21 +74,29 @@ def grouped_bar_chart(
     ]
     for index, item in enumerate(series):
         y = top + index * 22
-        parts.append(f'<rect x="{label_width}" y="{y}" width="14" height="14" '
-                     f'fill="{PALETTE[index % len(PALETTE)]}"/>')
+        parts.append(
+            f'<rect x="{label_width}" y="{y}" width="14" height="14" '
+            f'fill="{PALETTE[index % len(PALETTE)]}"/>'
+        )
         parts.append(f'<text x="{label_width + 20}" y="{y + 12}">{escape(item.name)}</text>')
     base_y = top + legend_height
     for tick in range(5):
         amount = maximum * tick / 4
         x = label_width + plot_width * tick / 4
-        parts.append(f'<line x1="{_px(x)}" y1="{base_y - 4}" x2="{_px(x)}" '
-                     f'y2="{height - 26}" stroke="#d8d8d8"/>')
-        parts.append(f'<text x="{_px(x)}" y="{height - 10}" text-anchor="middle" '
-                     f'fill="#505a5f">{escape(format_gbp(amount, pence=False))}</text>')
+        parts.append(
+            f'<line x1="{_px(x)}" y1="{base_y - 4}" x2="{_px(x)}" '
+            f'y2="{height - 26}" stroke="#d8d8d8"/>'
+        )
+        parts.append(
+            f'<text x="{_px(x)}" y="{height - 10}" text-anchor="middle" '
+            f'fill="#505a5f">{escape(format_gbp(amount, pence=False))}</text>'
+        )
     for c_index, category in enumerate(categories):
         y0 = base_y + c_index * group_height
-        parts.append(f'<text x="{label_width - 8}" y="{y0 + bar_height * len(series) / 2 + 4}" '
-                     f'text-anchor="end">{escape(category)}</text>')
+        parts.append(
+            f'<text x="{label_width - 8}" y="{y0 + bar_height * len(series) / 2 + 4}" '
+            f'text-anchor="end">{escape(category)}</text>'
+        )
         for s_index, item in enumerate(series):
             value = item.values[c_index]
             if value is None:
@@ -89,9 +106,12 @@ def grouped_bar_chart(
             label = f"{category}, {item.name}: {format_gbp(value)}"
             parts.append(
                 f'<rect x="{label_width}" y="{y}" width="{_px(bar)}" height="{bar_height - 2}" '
-                f'fill="{PALETTE[s_index % len(PALETTE)]}"><title>{escape(label)}</title></rect>')
-            parts.append(f'<text x="{_px(label_width + bar + 4)}" y="{y + bar_height - 5}" '
-                         f'font-size="11" fill="#0b0c0c">{escape(format_gbp(value, pence=False))}'
-                         f'</text>')
+                f'fill="{PALETTE[s_index % len(PALETTE)]}"><title>{escape(label)}</title></rect>'
+            )
+            parts.append(
+                f'<text x="{_px(label_width + bar + 4)}" y="{y + bar_height - 5}" '
+                f'font-size="11" fill="#0b0c0c">{escape(format_gbp(value, pence=False))}'
+                f"</text>"
+            )
     parts.append("</svg>")
     return "".join(parts)

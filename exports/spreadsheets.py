@@ -83,8 +83,9 @@ def _write_cell(
         sheet.write_boolean(row, col, value, format_for("General", bold=header))
         return 5
     if isinstance(value, Formula):
-        sheet.write_formula(row, col, value.text, format_for(MONEY_FORMAT, bold=True),
-                            _to_excel_number(value.value))
+        sheet.write_formula(
+            row, col, value.text, format_for(MONEY_FORMAT, bold=True), _to_excel_number(value.value)
+        )
         return len(f"£{value.value:,.2f}")
     if isinstance(value, Decimal):
         sheet.write_number(row, col, _to_excel_number(value), format_for(MONEY_FORMAT, bold=header))

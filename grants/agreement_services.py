@@ -43,8 +43,9 @@ class AgreementFields:
     recipient_signatory: str | None = None
 
 
-def create_agreement(*, financial_year: str, recipient_code: str, fields: AgreementFields,
-                     user: User | None) -> GrantAgreement:
+def create_agreement(
+    *, financial_year: str, recipient_code: str, fields: AgreementFields, user: User | None
+) -> GrantAgreement:
     """Draft a spoke's first agreement for the year from its current allocations."""
     problems = Problems()
     year = parse_year(financial_year, problems)
@@ -53,12 +54,15 @@ def create_agreement(*, financial_year: str, recipient_code: str, fields: Agreem
         existing = award_queries.agreement_versions(recipient.id, year.label)
         if existing:
             latest = existing[0]
-            what_next = {AgreementStatus.DRAFT: "edit the draft",
-                         AgreementStatus.ISSUED: "record its signature, then vary it",
-                         }.get(latest.status, "vary it")
-            problems.add(f"{recipient.name} already has a {year.label} agreement (version "
-                         f"{latest.version}, {latest.status.value}); {what_next} instead",
-                         column="recipient")
+            what_next = {
+                AgreementStatus.DRAFT: "edit the draft",
+                AgreementStatus.ISSUED: "record its signature, then vary it",
+            }.get(latest.status, "vary it")
+            problems.add(
+                f"{recipient.name} already has a {year.label} agreement (version "
+                f"{latest.version}, {latest.status.value}); {what_next} instead",
+                column="recipient",
+            )
     amounts: dict[str, Decimal] = {}
     if year and recipient:
         amounts = _amounts_and_awards(recipient, year, problems)
@@ -66,21 +70,30 @@ def create_agreement(*, financial_year: str, recipient_code: str, fields: Agreem
     if problems or year is None or recipient is None or schedule is None:
         raise DomainError("The agreement was not drafted", problems)
     conditions = clean_text(fields.conditions) or award_queries.default_conditions(
-        year.label, grant_order(amounts), schedule)
+        year.label, grant_order(amounts), schedule
+    )
     set_reason(db.session, f"agreement drafted from the {year.label} allocations")
     agreement = GrantAgreement(
-        recipient=recipient, financial_year=year.label, version=1,
-        status=AgreementStatus.DRAFT, vru_amount=amounts.get("VRU"),
-        svd_amount=amounts.get("SVD"), payment_schedule=schedule,
-        conditions=conditions, opcc_signatory=clean_text(fields.opcc_signatory),
-        recipient_signatory=clean_text(fields.recipient_signatory), created_by=user)
+        recipient=recipient,
+        financial_year=year.label,
+        version=1,
+        status=AgreementStatus.DRAFT,
+        vru_amount=amounts.get("VRU"),
+        svd_amount=amounts.get("SVD"),
+        payment_schedule=schedule,
+        conditions=conditions,
+        opcc_signatory=clean_text(fields.opcc_signatory),
+        recipient_signatory=clean_text(fields.recipient_signatory),
+        created_by=user,
+    )
     db.session.add(agreement)
     db.session.commit()
     return agreement
 
 
-def update_agreement(agreement_id: int, *, fields: AgreementFields, lock_version: int | None,
-                     user: User | None) -> GrantAgreement:
+def update_agreement(
+    agreement_id: int, *, fields: AgreementFields, lock_version: int | None, user: User | None
+) -> GrantAgreement:
     """Change a draft; its amounts are taken again from the current allocations."""
     agreement = _get(agreement_id)
     check_lock_version(agreement, lock_version, WHAT)
@@ -92,7 +105,8 @@ def update_agreement(agreement_id: int, *, fields: AgreementFields, lock_version
     if problems or schedule is None:
         raise DomainError("The agreement was not saved", problems)
     conditions = clean_text(fields.conditions) or award_queries.default_conditions(
-        year.label, grant_order(amounts), schedule)
+        year.label, grant_order(amounts), schedule
+    )
     set_reason(db.session, "draft agreement edited")
     agreement.vru_amount, agreement.svd_amount = amounts.get("VRU"), amounts.get("SVD")
     agreement.payment_schedule = schedule
@@ -103,8 +117,14 @@ def update_agreement(agreement_id: int, *, fields: AgreementFields, lock_version
     return agreement
 
 
-def issue_agreement(agreement_id: int, *, issued_on: date | None, opcc_signatory: str | None,
-                    lock_version: int | None, user: User | None) -> GrantAgreement:
+def issue_agreement(
+    agreement_id: int,
+    *,
+    issued_on: date | None,
+    opcc_signatory: str | None,
+    lock_version: int | None,
+    user: User | None,
+) -> GrantAgreement:
     """Send a draft to the spoke for signature. Its amounts must still be the allocations."""
     agreement = _get(agreement_id)
     check_lock_version(agreement, lock_version, WHAT)
@@ -120,7 +140,9 @@ def issue_agreement(agreement_id: int, *, issued_on: date | None, opcc_signatory
             problems.add(
                 f"the {code} allocation is now {format_gbp(now) if now is not None else 'none'}"
                 f", not the {format_gbp(stated) if stated is not None else 'none'} in this "
-                f"draft; edit the draft to take the current allocations", column="status")
+                f"draft; edit the draft to take the current allocations",
+                column="status",
+            )
     if problems:
         raise DomainError("The agreement was not issued", problems)
     day = issued_on or date.today()
@@ -132,9 +154,14 @@ def issue_agreement(agreement_id: int, *, issued_on: date | None, opcc_signatory
     return agreement
 
 
-def sign_agreement(agreement_id: int, *, signed_on: date | None,
-                   recipient_signatory: str | None, lock_version: int | None,
-                   user: User | None) -> GrantAgreement:
+def sign_agreement(
+    agreement_id: int,
+    *,
+    signed_on: date | None,
+    recipient_signatory: str | None,
+    lock_version: int | None,
+    user: User | None,
+) -> GrantAgreement:
     """Record that an issued agreement came back signed."""
     agreement = _get(agreement_id)
     check_lock_version(agreement, lock_version, WHAT)
@@ -142,12 +169,16 @@ def sign_agreement(agreement_id: int, *, signed_on: date | None,
     _require_status(agreement, AgreementStatus.ISSUED, "signed", problems)
     signatory = clean_text(recipient_signatory) or agreement.recipient_signatory
     if not signatory:
-        problems.add(f"enter who signed for {agreement.recipient.name}",
-                     column="recipient_signatory")
+        problems.add(
+            f"enter who signed for {agreement.recipient.name}", column="recipient_signatory"
+        )
     day = signed_on or date.today()
     if agreement.issued_on and day < agreement.issued_on:
-        problems.add(f"the agreement was issued on {agreement.issued_on:%d %B %Y}; it cannot "
-                     f"have been signed before that", column="signed_on")
+        problems.add(
+            f"the agreement was issued on {agreement.issued_on:%d %B %Y}; it cannot "
+            f"have been signed before that",
+            column="signed_on",
+        )
     if problems:
         raise DomainError("The agreement was not marked signed", problems)
     set_reason(db.session, f"agreement signed by {signatory} on {day.isoformat()}")
@@ -158,9 +189,14 @@ def sign_agreement(agreement_id: int, *, signed_on: date | None,
     return agreement
 
 
-def vary_agreement(agreement_id: int, *, variation_reason: str | None,
-                   conditions: str | None, lock_version: int | None,
-                   user: User | None) -> GrantAgreement:
+def vary_agreement(
+    agreement_id: int,
+    *,
+    variation_reason: str | None,
+    conditions: str | None,
+    lock_version: int | None,
+    user: User | None,
+) -> GrantAgreement:
     """Start a new version of a signed agreement (a draft with the current allocations); the
     signed one is marked varied and kept."""
     agreement = _get(agreement_id)
@@ -174,18 +210,30 @@ def vary_agreement(agreement_id: int, *, variation_reason: str | None,
     amounts = _amounts_and_awards(agreement.recipient, year, problems)
     if problems:
         raise DomainError("The agreement was not varied", problems)
-    latest = db.session.scalar(select(func.max(GrantAgreement.version)).where(
-        GrantAgreement.recipient_id == agreement.recipient_id,
-        GrantAgreement.financial_year == agreement.financial_year)) or agreement.version
+    latest = (
+        db.session.scalar(
+            select(func.max(GrantAgreement.version)).where(
+                GrantAgreement.recipient_id == agreement.recipient_id,
+                GrantAgreement.financial_year == agreement.financial_year,
+            )
+        )
+        or agreement.version
+    )
     set_reason(db.session, f"agreement varied: {reason}")
     new = GrantAgreement(
-        recipient=agreement.recipient, financial_year=agreement.financial_year,
-        version=latest + 1, status=AgreementStatus.DRAFT, vru_amount=amounts.get("VRU"),
-        svd_amount=amounts.get("SVD"), payment_schedule=agreement.payment_schedule,
+        recipient=agreement.recipient,
+        financial_year=agreement.financial_year,
+        version=latest + 1,
+        status=AgreementStatus.DRAFT,
+        vru_amount=amounts.get("VRU"),
+        svd_amount=amounts.get("SVD"),
+        payment_schedule=agreement.payment_schedule,
         conditions=clean_text(conditions) or agreement.conditions,
         opcc_signatory=agreement.opcc_signatory,
-        recipient_signatory=agreement.recipient_signatory, variation_reason=reason,
-        created_by=user)
+        recipient_signatory=agreement.recipient_signatory,
+        variation_reason=reason,
+        created_by=user,
+    )
     agreement.status = AgreementStatus.VARIED
     db.session.add(new)
     commit_or_refuse(WHAT)
@@ -197,25 +245,35 @@ def grant_order(codes: Iterable[str]) -> list[str]:
     return sorted(codes, key=lambda code: (code != "VRU", code))
 
 
-def _amounts_and_awards(recipient: Organisation, year: FinancialYear,
-                        problems: Problems) -> dict[str, Decimal]:
+def _amounts_and_awards(
+    recipient: Organisation, year: FinancialYear, problems: Problems
+) -> dict[str, Decimal]:
     amounts = award_queries.current_amounts(recipient.id, year.label)
     if not amounts:
-        problems.add(f"{recipient.name} has no allocations in {year.label}; approve the "
-                     f"formula run first", column="recipient")
+        problems.add(
+            f"{recipient.name} has no allocations in {year.label}; approve the formula run first",
+            column="recipient",
+        )
     awards = award_queries.awards_of(year.label)
     for code in grant_order(amounts):
         if code not in awards:
-            problems.add(f"record the {code} {year.label} award first: the agreement's "
-                         f"conditions come from it", column="recipient")
+            problems.add(
+                f"record the {code} {year.label} award first: the agreement's "
+                f"conditions come from it",
+                column="recipient",
+            )
     return amounts
 
 
-def _require_status(agreement: GrantAgreement, status: AgreementStatus, action: str,
-                    problems: Problems) -> None:
+def _require_status(
+    agreement: GrantAgreement, status: AgreementStatus, action: str, problems: Problems
+) -> None:
     if agreement.status is not status:
-        problems.add(f"version {agreement.version} is {agreement.status.value}; only a "
-                     f"{status.value} agreement can be {action}", column="status")
+        problems.add(
+            f"version {agreement.version} is {agreement.status.value}; only a "
+            f"{status.value} agreement can be {action}",
+            column="status",
+        )
 
 
 def _spoke(code: str | None, problems: Problems) -> Organisation | None:
@@ -228,8 +286,11 @@ def _spoke(code: str | None, problems: Problems) -> Organisation | None:
         problems.add(f"{code!r} is not a known recipient", column="recipient")
         return None
     if recipient.kind is not OrganisationKind.SPOKE:
-        problems.add(f"{recipient.name} is not a spoke; only spokes have grant agreements "
-                     f"(the Hub's share stays with the OPCC)", column="recipient")
+        problems.add(
+            f"{recipient.name} is not a spoke; only spokes have grant agreements "
+            f"(the Hub's share stays with the OPCC)",
+            column="recipient",
+        )
         return None
     return recipient
 

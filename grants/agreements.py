@@ -75,7 +75,9 @@ def return_due_on(year: FinancialYear, quarter: int) -> date:
 
 
 def build_payment_schedule(
-    year: FinancialYear, schedule: PaymentSchedule, amounts: Mapping[str, Decimal],
+    year: FinancialYear,
+    schedule: PaymentSchedule,
+    amounts: Mapping[str, Decimal],
 ) -> list[Payment]:
     """The payments of an agreement, each grant split equally over them to the penny.
 
@@ -91,19 +93,30 @@ def build_payment_schedule(
     """
     if schedule is PaymentSchedule.ANNUAL_IN_ADVANCE:
         return [Payment("Whole year", year.start, year.end, None, year.start, dict(amounts))]
-    shares = {code: split_largest_remainder(amount, [Decimal(1)] * len(QUARTERS))
-              for code, amount in amounts.items()}
+    shares = {
+        code: split_largest_remainder(amount, [Decimal(1)] * len(QUARTERS))
+        for code, amount in amounts.items()
+    }
     payments = []
     for index, quarter in enumerate(QUARTERS):
         start, end = year.quarter_dates(quarter)
         quarter_amounts = {code: parts[index] for code, parts in shares.items()}
         if schedule is PaymentSchedule.QUARTERLY_IN_ARREARS:
             claim_due = return_due_on(year, quarter)
-            payments.append(Payment(quarter_label(quarter), start, end, claim_due,
-                                    last_day_of_month_after(claim_due), quarter_amounts))
+            payments.append(
+                Payment(
+                    quarter_label(quarter),
+                    start,
+                    end,
+                    claim_due,
+                    last_day_of_month_after(claim_due),
+                    quarter_amounts,
+                )
+            )
         else:
-            payments.append(Payment(quarter_label(quarter), start, end, None, start,
-                                    quarter_amounts))
+            payments.append(
+                Payment(quarter_label(quarter), start, end, None, start, quarter_amounts)
+            )
     return payments
 
 
@@ -140,7 +153,9 @@ def format_percent(value: Decimal) -> str:
 
 
 def build_default_conditions(
-    year: FinancialYear, grants: Sequence[GrantTerms], schedule: PaymentSchedule,
+    year: FinancialYear,
+    grants: Sequence[GrantTerms],
+    schedule: PaymentSchedule,
 ) -> str:
     """The default conditions of an agreement as numbered paragraphs separated by blank lines.
 
@@ -171,52 +186,69 @@ def build_default_conditions(
     paragraphs.append(
         f"Quarterly returns. The recipient sends a return of spend, forecast, match funding and "
         f"reach for each quarter: {due}. Spend that differs from the quarterly profile by more "
-        f"than the threshold set for the grant must be explained in the return.")
+        f"than the threshold set for the grant must be explained in the return."
+    )
     paragraphs.append(_payment_paragraph(schedule))
     paragraphs.append(
         f"No carry-over. Grant not spent by {format_date(year.end)} cannot be carried into "
         f"{year.next().label}. The recipient reports forecast underspend as soon as it is known, "
         f"so that the OPCC can move it to other recipients during the year; money moved is "
-        f"recorded as a variation of the allocation.")
+        f"recorded as a variation of the allocation."
+    )
     paragraphs.append(
         "Records and audit. The recipient keeps evidence of spend and match funding for six "
         "years and gives the OPCC, its auditors and the Home Office access to it on request. "
-        "Grant spent other than under these conditions may be recovered.")
+        "Grant spent other than under these conditions may be recovered."
+    )
     return "\n\n".join(f"{n}. {text}" for n, text in enumerate(paragraphs, start=1))
 
 
 def _grant_paragraph(terms: GrantTerms) -> str:
-    rules = [f"match funding (cash or in kind) of at least "
-             f"{format_percent(terms.min_match_percent)} of grant spend"]
+    rules = [
+        f"match funding (cash or in kind) of at least "
+        f"{format_percent(terms.min_match_percent)} of grant spend"
+    ]
     if terms.min_interventions_percent is not None:
-        rules.append(f"at least {format_percent(terms.min_interventions_percent)} of the grant "
-                     f"spent on interventions")
+        rules.append(
+            f"at least {format_percent(terms.min_interventions_percent)} of the grant "
+            f"spent on interventions"
+        )
     if terms.evaluation_percent is not None:
-        rules.append(f"at least {format_percent(terms.evaluation_percent)} of intervention "
-                     f"spend on evaluating them")
+        rules.append(
+            f"at least {format_percent(terms.evaluation_percent)} of intervention "
+            f"spend on evaluating them"
+        )
     if terms.admin_cap_percent is not None:
-        rules.append(f"no more than {format_percent(terms.admin_cap_percent)} on management "
-                     f"and administration")
-    if terms.variance_threshold_percent is not None and \
-            terms.variance_threshold_amount is not None:
-        rules.append(f"variances from profile above "
-                     f"{format_percent(terms.variance_threshold_percent)} or "
-                     f"{format_gbp(terms.variance_threshold_amount)} explained")
+        rules.append(
+            f"no more than {format_percent(terms.admin_cap_percent)} on management "
+            f"and administration"
+        )
+    if terms.variance_threshold_percent is not None and terms.variance_threshold_amount is not None:
+        rules.append(
+            f"variances from profile above "
+            f"{format_percent(terms.variance_threshold_percent)} or "
+            f"{format_gbp(terms.variance_threshold_amount)} explained"
+        )
     if terms.code == "SVD":
         rules.append("spend reported as labour and non-labour costs")
-    return (f"{terms.name} ({terms.code}): "
-            + "; ".join(rules) + ".")
+    return f"{terms.name} ({terms.code}): " + "; ".join(rules) + "."
 
 
 def _payment_paragraph(schedule: PaymentSchedule) -> str:
     if schedule is PaymentSchedule.QUARTERLY_IN_ARREARS:
-        return ("Payment. The grant is paid quarterly in arrears, on a claim made with each "
-                "quarterly return for eligible spend in the quarter, capped by what is left of "
-                "the allocation; the payment schedule sets out the dates and the most each "
-                "payment can be.")
+        return (
+            "Payment. The grant is paid quarterly in arrears, on a claim made with each "
+            "quarterly return for eligible spend in the quarter, capped by what is left of "
+            "the allocation; the payment schedule sets out the dates and the most each "
+            "payment can be."
+        )
     if schedule is PaymentSchedule.QUARTERLY_IN_ADVANCE:
-        return ("Payment. The grant is paid quarterly in advance on the dates in the payment "
-                "schedule; spend is reconciled against each quarterly return and any "
-                "overpayment is recovered from the next payment or at year end.")
-    return ("Payment. The grant is paid in one sum in advance; spend is reconciled against the "
-            "quarterly returns and any unspent grant is repaid at year end.")
+        return (
+            "Payment. The grant is paid quarterly in advance on the dates in the payment "
+            "schedule; spend is reconciled against each quarterly return and any "
+            "overpayment is recovered from the next payment or at year end."
+        )
+    return (
+        "Payment. The grant is paid in one sum in advance; spend is reconciled against the "
+        "quarterly returns and any unspent grant is repaid at year end."
+    )

@@ -28,6 +28,7 @@ DEFAULT_FUNDER = "Office of the Police and Crime Commissioner"
 
 # --- awards ---------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class AwardSummary:
     """An award with what has been allocated of it (all recipients, Hub top slice included)."""
@@ -55,9 +56,11 @@ class AwardSummary:
 def award_summaries(user: User) -> list[AwardSummary]:
     """Every award, newest year first, then by grant."""
     awards = db.session.scalars(
-        select(GrantAward).options(selectinload(GrantAward.grant_stream))
+        select(GrantAward)
+        .options(selectinload(GrantAward.grant_stream))
         .join(GrantStream, GrantAward.grant_stream_id == GrantStream.id)
-        .order_by(GrantAward.financial_year.desc(), GrantStream.code))
+        .order_by(GrantAward.financial_year.desc(), GrantStream.code)
+    )
     return [summarise_award(award, user) for award in awards]
 
 
@@ -70,113 +73,167 @@ def summarise_award(award: GrantAward, user: User) -> AwardSummary:
 
 
 def active_allocations(financial_year: str, grant_stream_id: int) -> list[Allocation]:
-    return list(db.session.scalars(
-        select(Allocation).options(selectinload(Allocation.recipient))
-        .where(Allocation.financial_year == financial_year,
-               Allocation.grant_stream_id == grant_stream_id,
-               Allocation.status == AllocationStatus.ACTIVE)
-        .order_by(Allocation.is_top_slice.desc(), Allocation.id)))
+    return list(
+        db.session.scalars(
+            select(Allocation)
+            .options(selectinload(Allocation.recipient))
+            .where(
+                Allocation.financial_year == financial_year,
+                Allocation.grant_stream_id == grant_stream_id,
+                Allocation.status == AllocationStatus.ACTIVE,
+            )
+            .order_by(Allocation.is_top_slice.desc(), Allocation.id)
+        )
+    )
 
 
 def allocations_of_award(award: GrantAward, user: User) -> list[Allocation]:
     """The award's active allocations the user may see, Hub top slice first."""
-    statement = select(Allocation).options(
-        selectinload(Allocation.recipient), selectinload(Allocation.run)).where(
-        Allocation.financial_year == award.financial_year,
-        Allocation.grant_stream_id == award.grant_stream_id,
-        Allocation.status == AllocationStatus.ACTIVE)
+    statement = (
+        select(Allocation)
+        .options(selectinload(Allocation.recipient), selectinload(Allocation.run))
+        .where(
+            Allocation.financial_year == award.financial_year,
+            Allocation.grant_stream_id == award.grant_stream_id,
+            Allocation.status == AllocationStatus.ACTIVE,
+        )
+    )
     statement = scope_to_user(statement, Allocation.recipient_id, user)
-    return sorted(db.session.scalars(statement),
-                  key=lambda a: (not a.is_top_slice, a.recipient.name))
+    return sorted(
+        db.session.scalars(statement), key=lambda a: (not a.is_top_slice, a.recipient.name)
+    )
 
 
 def awards_of(financial_year: str) -> dict[str, GrantAward]:
     """The year's awards by grant stream code."""
-    return {award.grant_stream.code: award for award in db.session.scalars(
-        select(GrantAward).options(selectinload(GrantAward.grant_stream))
-        .where(GrantAward.financial_year == financial_year))}
+    return {
+        award.grant_stream.code: award
+        for award in db.session.scalars(
+            select(GrantAward)
+            .options(selectinload(GrantAward.grant_stream))
+            .where(GrantAward.financial_year == financial_year)
+        )
+    }
 
 
 # --- allocations and variations -------------------------------------------------------------------
+
 
 def current_amounts(recipient_id: int, financial_year: str) -> dict[str, Decimal]:
     """A recipient's current (active) allocation per grant stream code for the year."""
     amounts: dict[str, Decimal] = {}
     for allocation in db.session.scalars(
-            select(Allocation).options(selectinload(Allocation.grant_stream))
-            .where(Allocation.recipient_id == recipient_id,
-                   Allocation.financial_year == financial_year,
-                   Allocation.status == AllocationStatus.ACTIVE)):
+        select(Allocation)
+        .options(selectinload(Allocation.grant_stream))
+        .where(
+            Allocation.recipient_id == recipient_id,
+            Allocation.financial_year == financial_year,
+            Allocation.status == AllocationStatus.ACTIVE,
+        )
+    ):
         code = allocation.grant_stream.code
         amounts[code] = amounts.get(code, ZERO) + allocation.amount
     return amounts
 
 
-def variations_for(user: User, *, financial_year: str | None = None,
-                   grant_stream_id: int | None = None) -> list[AllocationVariation]:
+def variations_for(
+    user: User, *, financial_year: str | None = None, grant_stream_id: int | None = None
+) -> list[AllocationVariation]:
     """Recorded variations, newest first; a spoke lead sees those touching their spoke."""
     source, target = aliased(Allocation), aliased(Allocation)
     statement = (
         select(AllocationVariation)
-        .options(selectinload(AllocationVariation.grant_stream),
-                 selectinload(AllocationVariation.created_by),
-                 selectinload(AllocationVariation.from_allocation).selectinload(
-                     Allocation.recipient),
-                 selectinload(AllocationVariation.to_allocation).selectinload(
-                     Allocation.recipient))
+        .options(
+            selectinload(AllocationVariation.grant_stream),
+            selectinload(AllocationVariation.created_by),
+            selectinload(AllocationVariation.from_allocation).selectinload(Allocation.recipient),
+            selectinload(AllocationVariation.to_allocation).selectinload(Allocation.recipient),
+        )
         .outerjoin(source, AllocationVariation.from_allocation_id == source.id)
         .outerjoin(target, AllocationVariation.to_allocation_id == target.id)
-        .order_by(AllocationVariation.created_at.desc(), AllocationVariation.id.desc()))
+        .order_by(AllocationVariation.created_at.desc(), AllocationVariation.id.desc())
+    )
     if financial_year:
         statement = statement.where(AllocationVariation.financial_year == financial_year)
     if grant_stream_id:
         statement = statement.where(AllocationVariation.grant_stream_id == grant_stream_id)
     if user.is_spoke_scoped:
-        statement = statement.where(or_(source.recipient_id == (user.spoke_id or 0),
-                                        target.recipient_id == (user.spoke_id or 0)))
+        statement = statement.where(
+            or_(
+                source.recipient_id == (user.spoke_id or 0),
+                target.recipient_id == (user.spoke_id or 0),
+            )
+        )
     return list(db.session.scalars(statement))
 
 
 def allocation_years() -> list[str]:
     """Years with active allocations or awards, newest first (the variation form's choices)."""
-    years = set(db.session.scalars(select(Allocation.financial_year).distinct().where(
-        Allocation.status == AllocationStatus.ACTIVE)))
+    years = set(
+        db.session.scalars(
+            select(Allocation.financial_year)
+            .distinct()
+            .where(Allocation.status == AllocationStatus.ACTIVE)
+        )
+    )
     years |= set(db.session.scalars(select(GrantAward.financial_year).distinct()))
     return sorted(years, reverse=True)
 
 
 def recipients(*, spokes_only: bool = False) -> list[Organisation]:
     """The Hub (unless ``spokes_only``) and the spokes, Hub first then by name."""
-    kinds = [OrganisationKind.SPOKE] if spokes_only else [OrganisationKind.HUB,
-                                                          OrganisationKind.SPOKE]
-    return sorted(db.session.scalars(select(Organisation).where(
-        Organisation.kind.in_(kinds), Organisation.active.is_(True))),
-        key=lambda o: (o.kind is not OrganisationKind.HUB, o.name))
+    kinds = (
+        [OrganisationKind.SPOKE] if spokes_only else [OrganisationKind.HUB, OrganisationKind.SPOKE]
+    )
+    return sorted(
+        db.session.scalars(
+            select(Organisation).where(Organisation.kind.in_(kinds), Organisation.active.is_(True))
+        ),
+        key=lambda o: (o.kind is not OrganisationKind.HUB, o.name),
+    )
 
 
 # --- agreements -----------------------------------------------------------------------------------
 
+
 def agreements_for(user: User, *, financial_year: str | None = None) -> list[GrantAgreement]:
     """Agreements the user may see, newest year first, then by spoke and newest version."""
-    statement = (select(GrantAgreement).options(selectinload(GrantAgreement.recipient))
-                 .join(Organisation, GrantAgreement.recipient_id == Organisation.id))
+    statement = (
+        select(GrantAgreement)
+        .options(selectinload(GrantAgreement.recipient))
+        .join(Organisation, GrantAgreement.recipient_id == Organisation.id)
+    )
     if financial_year:
         statement = statement.where(GrantAgreement.financial_year == financial_year)
     statement = scope_to_user(statement, GrantAgreement.recipient_id, user)
-    return list(db.session.scalars(statement.order_by(
-        GrantAgreement.financial_year.desc(), Organisation.name, GrantAgreement.version.desc())))
+    return list(
+        db.session.scalars(
+            statement.order_by(
+                GrantAgreement.financial_year.desc(),
+                Organisation.name,
+                GrantAgreement.version.desc(),
+            )
+        )
+    )
 
 
 def agreement_versions(recipient_id: int, financial_year: str) -> list[GrantAgreement]:
     """Every version of a spoke's agreement for the year, newest first."""
-    return list(db.session.scalars(select(GrantAgreement).where(
-        GrantAgreement.recipient_id == recipient_id,
-        GrantAgreement.financial_year == financial_year,
-    ).order_by(GrantAgreement.version.desc())))
+    return list(
+        db.session.scalars(
+            select(GrantAgreement)
+            .where(
+                GrantAgreement.recipient_id == recipient_id,
+                GrantAgreement.financial_year == financial_year,
+            )
+            .order_by(GrantAgreement.version.desc())
+        )
+    )
 
 
-def default_conditions(financial_year: str, stream_codes: list[str],
-                       schedule: PaymentSchedule) -> str:
+def default_conditions(
+    financial_year: str, stream_codes: list[str], schedule: PaymentSchedule
+) -> str:
     """The default conditions text from the year's awards of the given grants."""
     awards = awards_of(financial_year)
     terms = [grant_terms(awards[code]) for code in stream_codes if code in awards]
@@ -185,12 +242,15 @@ def default_conditions(financial_year: str, stream_codes: list[str],
 
 def grant_terms(award: GrantAward) -> GrantTerms:
     return GrantTerms(
-        code=award.grant_stream.code, name=award.grant_stream.name,
+        code=award.grant_stream.code,
+        name=award.grant_stream.name,
         min_match_percent=award.min_match_percent,
         min_interventions_percent=award.min_interventions_percent,
-        evaluation_percent=award.evaluation_percent, admin_cap_percent=award.admin_cap_percent,
+        evaluation_percent=award.evaluation_percent,
+        admin_cap_percent=award.admin_cap_percent,
         variance_threshold_percent=award.variance_threshold_percent,
-        variance_threshold_amount=award.variance_threshold_amount)
+        variance_threshold_amount=award.variance_threshold_amount,
+    )
 
 
 @dataclass(frozen=True)
@@ -217,18 +277,31 @@ class AgreementDocument:
 
 
 def agreement_document(agreement: GrantAgreement) -> AgreementDocument:
-    names = {code: name for code, name in db.session.execute(
-        select(GrantStream.code, GrantStream.name))}
-    amounts = {code: amount for code, amount in (("VRU", agreement.vru_amount),
-                                                 ("SVD", agreement.svd_amount))
-               if amount is not None}
+    names = {
+        code: name for code, name in db.session.execute(select(GrantStream.code, GrantStream.name))
+    }
+    amounts = {
+        code: amount
+        for code, amount in (("VRU", agreement.vru_amount), ("SVD", agreement.svd_amount))
+        if amount is not None
+    }
     grants = [GrantLine(code, names.get(code, code), amount) for code, amount in amounts.items()]
-    paragraphs = [p.strip() for p in agreement.conditions.replace("\r\n", "\n").split("\n\n")
-                  if p.strip()]
-    opcc = db.session.scalar(select(Organisation.name).where(
-        Organisation.kind == OrganisationKind.OPCC).order_by(Organisation.id).limit(1))
+    paragraphs = [
+        p.strip() for p in agreement.conditions.replace("\r\n", "\n").split("\n\n") if p.strip()
+    ]
+    opcc = db.session.scalar(
+        select(Organisation.name)
+        .where(Organisation.kind == OrganisationKind.OPCC)
+        .order_by(Organisation.id)
+        .limit(1)
+    )
     return AgreementDocument(
-        agreement=agreement, funder=opcc or DEFAULT_FUNDER, grants=grants,
-        total=sum(amounts.values(), ZERO), conditions=paragraphs,
-        payments=build_payment_schedule(FinancialYear.parse(agreement.financial_year),
-                                        agreement.payment_schedule, amounts))
+        agreement=agreement,
+        funder=opcc or DEFAULT_FUNDER,
+        grants=grants,
+        total=sum(amounts.values(), ZERO),
+        conditions=paragraphs,
+        payments=build_payment_schedule(
+            FinancialYear.parse(agreement.financial_year), agreement.payment_schedule, amounts
+        ),
+    )

@@ -37,15 +37,16 @@ HUNDRED = Decimal(100)
 
 
 def stale_message(what: str) -> str:
-    return (f"Someone else saved this {what} since you opened it. Reload the page to see their "
-            f"changes; nothing of yours was saved.")
+    return (
+        f"Someone else saved this {what} since you opened it. Reload the page to see their "
+        f"changes; nothing of yours was saved."
+    )
 
 
 def check_lock_version(record: Any, lock_version: int | None, what: str) -> None:
     """Refuse when the form was loaded from an older version of ``record`` than the stored one."""
     if lock_version is not None and lock_version != record.lock_version:
-        raise DomainError(f"The {what} was not saved",
-                          _one(stale_message(what), "lock_version"))
+        raise DomainError(f"The {what} was not saved", _one(stale_message(what), "lock_version"))
 
 
 def commit_or_refuse(what: str) -> None:
@@ -54,11 +55,13 @@ def commit_or_refuse(what: str) -> None:
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
-        raise DomainError(f"The {what} was not saved",
-                          _one(stale_message(what), "lock_version")) from None
+        raise DomainError(
+            f"The {what} was not saved", _one(stale_message(what), "lock_version")
+        ) from None
 
 
 # --- grant awards ---------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class AwardFields:
@@ -81,17 +84,26 @@ class AwardFields:
     notes: str | None = None
 
 
-def create_award(*, financial_year: str, stream_code: str, fields: AwardFields,
-                 user: User | None) -> GrantAward:
+def create_award(
+    *, financial_year: str, stream_code: str, fields: AwardFields, user: User | None
+) -> GrantAward:
     """Record a year's award of one grant; one award per grant and year."""
     problems = Problems()
     year = parse_year(financial_year, problems)
     stream = _stream(stream_code, problems)
-    if year and stream and db.session.scalar(select(GrantAward.id).where(
-            GrantAward.grant_stream_id == stream.id,
-            GrantAward.financial_year == year.label)):
-        problems.add(f"there is already a {stream.code} award for {year.label}; edit it instead",
-                     column="grant_stream")
+    if (
+        year
+        and stream
+        and db.session.scalar(
+            select(GrantAward.id).where(
+                GrantAward.grant_stream_id == stream.id, GrantAward.financial_year == year.label
+            )
+        )
+    ):
+        problems.add(
+            f"there is already a {stream.code} award for {year.label}; edit it instead",
+            column="grant_stream",
+        )
     values = _parse_award_fields(fields, stream.code if stream else None, problems)
     if problems or year is None or stream is None:
         raise DomainError("The award was not saved", problems)
@@ -103,8 +115,9 @@ def create_award(*, financial_year: str, stream_code: str, fields: AwardFields,
     return award
 
 
-def update_award(award_id: int, *, fields: AwardFields, lock_version: int | None,
-                 user: User | None) -> GrantAward:
+def update_award(
+    award_id: int, *, fields: AwardFields, lock_version: int | None, user: User | None
+) -> GrantAward:
     """Change an award's amounts, dates or conditions (not its grant or year)."""
     award = _get(GrantAward, award_id, "award")
     check_lock_version(award, lock_version, "award")
@@ -117,8 +130,10 @@ def update_award(award_id: int, *, fields: AwardFields, lock_version: int | None
     if problems:
         raise DomainError("The award was not saved", problems)
     if was is AwardStatus.INDICATIVE and values["status"] is AwardStatus.CONFIRMED:
-        set_reason(db.session, _confirmation_reason(award, values["confirmed_amount"],
-                                                    values["indicative_amount"]))
+        set_reason(
+            db.session,
+            _confirmation_reason(award, values["confirmed_amount"], values["indicative_amount"]),
+        )
     else:
         set_reason(db.session, "award details edited")
     for name, value in values.items():
@@ -127,10 +142,16 @@ def update_award(award_id: int, *, fields: AwardFields, lock_version: int | None
     return award
 
 
-def confirm_award(award_id: int, *, confirmed_amount: str | Decimal | None,
-                  confirmed_date: date | None, lock_version: int | None, user: User | None,
-                  svd_labour_amount: str | Decimal | None = None,
-                  svd_non_labour_amount: str | Decimal | None = None) -> GrantAward:
+def confirm_award(
+    award_id: int,
+    *,
+    confirmed_amount: str | Decimal | None,
+    confirmed_date: date | None,
+    lock_version: int | None,
+    user: User | None,
+    svd_labour_amount: str | Decimal | None = None,
+    svd_non_labour_amount: str | Decimal | None = None,
+) -> GrantAward:
     """Indicative to confirmed, with the confirmed amount (and, for SVD, its labour split)."""
     award = _get(GrantAward, award_id, "award")
     check_lock_version(award, lock_version, "award")
@@ -138,17 +159,25 @@ def confirm_award(award_id: int, *, confirmed_amount: str | Decimal | None,
     _refuse_closed(award, problems)
     if award.status is AwardStatus.CONFIRMED:
         problems.add(f"the {award.reference} award is already confirmed", column="status")
-    amount = _money(confirmed_amount, "confirmed_amount", "the confirmed amount", problems,
-                    required=True)
+    amount = _money(
+        confirmed_amount, "confirmed_amount", "the confirmed amount", problems, required=True
+    )
     if amount is not None and amount <= 0:
         problems.add("the confirmed amount must be more than £0.00", column="confirmed_amount")
     labour, non_labour = award.svd_labour_amount, award.svd_non_labour_amount
     if award.grant_stream.code == SVD:
-        labour = _money(svd_labour_amount, "svd_labour_amount", "the labour amount",
-                        problems) if _given(svd_labour_amount) else labour
-        non_labour = _money(svd_non_labour_amount, "svd_non_labour_amount",
-                            "the non-labour amount", problems) \
-            if _given(svd_non_labour_amount) else non_labour
+        labour = (
+            _money(svd_labour_amount, "svd_labour_amount", "the labour amount", problems)
+            if _given(svd_labour_amount)
+            else labour
+        )
+        non_labour = (
+            _money(
+                svd_non_labour_amount, "svd_non_labour_amount", "the non-labour amount", problems
+            )
+            if _given(svd_non_labour_amount)
+            else non_labour
+        )
         _check_svd_split(labour, non_labour, amount, problems)
     if problems:
         raise DomainError("The award was not confirmed", problems)
@@ -162,50 +191,69 @@ def confirm_award(award_id: int, *, confirmed_amount: str | Decimal | None,
 
 
 def _confirmation_reason(award: GrantAward, confirmed: Decimal, indicative: Decimal) -> str:
-    return (f"{award.reference} award confirmed at {format_gbp(confirmed)} (indicative "
-            f"{format_gbp(indicative)}); re-run the formula on the confirmed pot")
+    return (
+        f"{award.reference} award confirmed at {format_gbp(confirmed)} (indicative "
+        f"{format_gbp(indicative)}); re-run the formula on the confirmed pot"
+    )
 
 
-def _parse_award_fields(fields: AwardFields, stream_code: str | None,
-                        problems: Problems) -> dict[str, Any]:
+def _parse_award_fields(
+    fields: AwardFields, stream_code: str | None, problems: Problems
+) -> dict[str, Any]:
     try:
         status = AwardStatus(fields.status or AwardStatus.INDICATIVE.value)
     except ValueError:
         problems.add("choose indicative or confirmed", column="status")
         status = AwardStatus.INDICATIVE
-    indicative = _money(fields.indicative_amount, "indicative_amount", "the indicative amount",
-                        problems, required=True)
+    indicative = _money(
+        fields.indicative_amount,
+        "indicative_amount",
+        "the indicative amount",
+        problems,
+        required=True,
+    )
     if indicative is not None and indicative <= 0:
         problems.add("the indicative amount must be more than £0.00", column="indicative_amount")
-    confirmed = _money(fields.confirmed_amount, "confirmed_amount", "the confirmed amount",
-                       problems)
+    confirmed = _money(
+        fields.confirmed_amount, "confirmed_amount", "the confirmed amount", problems
+    )
     if confirmed is not None and confirmed <= 0:
         problems.add("the confirmed amount must be more than £0.00", column="confirmed_amount")
-    if status is AwardStatus.CONFIRMED and confirmed is None and \
-            not _has_problem(problems, "confirmed_amount"):
-        problems.add("enter the confirmed amount of a confirmed award",
-                     column="confirmed_amount")
+    if (
+        status is AwardStatus.CONFIRMED
+        and confirmed is None
+        and not _has_problem(problems, "confirmed_amount")
+    ):
+        problems.add("enter the confirmed amount of a confirmed award", column="confirmed_amount")
     if status is AwardStatus.INDICATIVE and confirmed is not None:
-        problems.add("an indicative award has no confirmed amount yet: set the status to "
-                     "confirmed, or leave the confirmed amount blank", column="confirmed_amount")
+        problems.add(
+            "an indicative award has no confirmed amount yet: set the status to "
+            "confirmed, or leave the confirmed amount blank",
+            column="confirmed_amount",
+        )
     if fields.offer_date and fields.confirmed_date and fields.confirmed_date < fields.offer_date:
         problems.add("the confirmed date is before the offer date", column="confirmed_date")
     reference = clean_text(fields.award_reference)
     if reference and len(reference) > 100:
-        problems.add("the award reference must be 100 characters or fewer",
-                     column="award_reference")
+        problems.add(
+            "the award reference must be 100 characters or fewer", column="award_reference"
+        )
     labour = _money(fields.svd_labour_amount, "svd_labour_amount", "the labour amount", problems)
-    non_labour = _money(fields.svd_non_labour_amount, "svd_non_labour_amount",
-                        "the non-labour amount", problems)
+    non_labour = _money(
+        fields.svd_non_labour_amount, "svd_non_labour_amount", "the non-labour amount", problems
+    )
     if stream_code is not None and stream_code != SVD:
-        for value, column in ((labour, "svd_labour_amount"),
-                              (non_labour, "svd_non_labour_amount")):
+        for value, column in ((labour, "svd_labour_amount"), (non_labour, "svd_non_labour_amount")):
             if value is not None:
-                problems.add(f"only the SVD grant is split into labour and non-labour; leave "
-                             f"this blank for {stream_code}", column=column)
+                problems.add(
+                    f"only the SVD grant is split into labour and non-labour; leave "
+                    f"this blank for {stream_code}",
+                    column=column,
+                )
     if stream_code == SVD:
-        _check_svd_split(labour, non_labour, confirmed if confirmed is not None else indicative,
-                         problems)
+        _check_svd_split(
+            labour, non_labour, confirmed if confirmed is not None else indicative, problems
+        )
     return {
         "status": status,
         "indicative_amount": indicative,
@@ -213,53 +261,91 @@ def _parse_award_fields(fields: AwardFields, stream_code: str | None,
         "award_reference": reference,
         "offer_date": fields.offer_date,
         "confirmed_date": fields.confirmed_date,
-        "min_match_percent": _percent(fields.min_match_percent, "min_match_percent",
-                                      "the minimum match share", problems, required=True),
+        "min_match_percent": _percent(
+            fields.min_match_percent,
+            "min_match_percent",
+            "the minimum match share",
+            problems,
+            required=True,
+        ),
         "min_interventions_percent": _percent(
-            fields.min_interventions_percent, "min_interventions_percent",
-            "the minimum interventions share", problems),
-        "evaluation_percent": _percent(fields.evaluation_percent, "evaluation_percent",
-                                       "the evaluation share", problems),
-        "admin_cap_percent": _percent(fields.admin_cap_percent, "admin_cap_percent",
-                                      "the admin cap", problems),
+            fields.min_interventions_percent,
+            "min_interventions_percent",
+            "the minimum interventions share",
+            problems,
+        ),
+        "evaluation_percent": _percent(
+            fields.evaluation_percent, "evaluation_percent", "the evaluation share", problems
+        ),
+        "admin_cap_percent": _percent(
+            fields.admin_cap_percent, "admin_cap_percent", "the admin cap", problems
+        ),
         "variance_threshold_percent": _percent(
-            fields.variance_threshold_percent, "variance_threshold_percent",
-            "the variance threshold percentage", problems, required=True),
+            fields.variance_threshold_percent,
+            "variance_threshold_percent",
+            "the variance threshold percentage",
+            problems,
+            required=True,
+        ),
         "variance_threshold_amount": _non_negative_money(
-            fields.variance_threshold_amount, "variance_threshold_amount",
-            "the variance threshold amount", problems),
+            fields.variance_threshold_amount,
+            "variance_threshold_amount",
+            "the variance threshold amount",
+            problems,
+        ),
         "svd_labour_amount": labour,
         "svd_non_labour_amount": non_labour,
         "notes": clean_text(fields.notes),
     }
 
 
-def _check_svd_split(labour: Decimal | None, non_labour: Decimal | None,
-                     award_amount: Decimal | None, problems: Problems) -> None:
-    for value, column, what in ((labour, "svd_labour_amount", "labour"),
-                                (non_labour, "svd_non_labour_amount", "non-labour")):
+def _check_svd_split(
+    labour: Decimal | None,
+    non_labour: Decimal | None,
+    award_amount: Decimal | None,
+    problems: Problems,
+) -> None:
+    for value, column, what in (
+        (labour, "svd_labour_amount", "labour"),
+        (non_labour, "svd_non_labour_amount", "non-labour"),
+    ):
         if value is not None and value < 0:
             problems.add(f"the {what} amount must not be negative", column=column)
-    if labour is not None and non_labour is not None and award_amount is not None and \
-            labour + non_labour != award_amount:
+    if (
+        labour is not None
+        and non_labour is not None
+        and award_amount is not None
+        and labour + non_labour != award_amount
+    ):
         problems.add(
             f"labour {format_gbp(labour)} and non-labour {format_gbp(non_labour)} add up to "
             f"{format_gbp(labour + non_labour)}, not the award's {format_gbp(award_amount)}",
-            column="svd_labour_amount")
+            column="svd_labour_amount",
+        )
 
 
 def _refuse_closed(award: GrantAward, problems: Problems) -> None:
     if award.is_closed:
-        problems.add(f"the {award.reference} award is closed for the year; nothing in it can "
-                     f"change", column="status")
+        problems.add(
+            f"the {award.reference} award is closed for the year; nothing in it can change",
+            column="status",
+        )
 
 
 # --- allocation variations ------------------------------------------------------------------------
 
+
 def record_reallocation(
-    *, financial_year: str, stream_code: str, from_code: str, to_code: str,
-    amount: str | Decimal | None, reason: str | None, decision_reference: str | None,
-    user: User | None, quarter: int | str | None = None,
+    *,
+    financial_year: str,
+    stream_code: str,
+    from_code: str,
+    to_code: str,
+    amount: str | Decimal | None,
+    reason: str | None,
+    decision_reference: str | None,
+    user: User | None,
+    quarter: int | str | None = None,
 ) -> AllocationVariation:
     """Move ``amount`` of one grant from one recipient's allocation to another's, same year.
 
@@ -279,32 +365,51 @@ def record_reallocation(
     if (from_code or "").strip() and (from_code or "").strip() == (to_code or "").strip():
         problems.add("money must move to a different recipient", column="to_recipient")
     if source is not None and money is not None and money > source.amount:
-        problems.add(f"{source.recipient.name} has {format_gbp(source.amount)} of {stream_code} "
-                     f"in {financial_year}; the amount to move cannot be more than that",
-                     column="amount")
-    text, reference, quarter_number = _variation_record(reason, decision_reference, quarter,
-                                                        problems)
+        problems.add(
+            f"{source.recipient.name} has {format_gbp(source.amount)} of {stream_code} "
+            f"in {financial_year}; the amount to move cannot be more than that",
+            column="amount",
+        )
+    text, reference, quarter_number = _variation_record(
+        reason, decision_reference, quarter, problems
+    )
     if problems or source is None or target is None or money is None:
         raise DomainError("The reallocation was not recorded", problems)
     # The reason first: a lazy load after a change would flush it without one.
-    set_reason(db.session, f"reallocation of {format_gbp(money)} from {source.recipient.code} to "
-                           f"{target.recipient.code} (decision {reference}): {text}")
+    set_reason(
+        db.session,
+        f"reallocation of {format_gbp(money)} from {source.recipient.code} to "
+        f"{target.recipient.code} (decision {reference}): {text}",
+    )
     source.amount -= money
     target.amount += money
     variation = AllocationVariation(
-        kind=VariationKind.REALLOCATION, financial_year=source.financial_year,
-        grant_stream_id=source.grant_stream_id, from_allocation=source, to_allocation=target,
-        amount=money, quarter=quarter_number, reason=text, decision_reference=reference,
-        created_by=user)
+        kind=VariationKind.REALLOCATION,
+        financial_year=source.financial_year,
+        grant_stream_id=source.grant_stream_id,
+        from_allocation=source,
+        to_allocation=target,
+        amount=money,
+        quarter=quarter_number,
+        reason=text,
+        decision_reference=reference,
+        created_by=user,
+    )
     db.session.add(variation)
     db.session.commit()
     return variation
 
 
 def record_adjustment(
-    *, financial_year: str, stream_code: str, recipient_code: str,
-    amount: str | Decimal | None, reason: str | None, decision_reference: str | None,
-    user: User | None, quarter: int | str | None = None,
+    *,
+    financial_year: str,
+    stream_code: str,
+    recipient_code: str,
+    amount: str | Decimal | None,
+    reason: str | None,
+    decision_reference: str | None,
+    user: User | None,
+    quarter: int | str | None = None,
 ) -> AllocationVariation:
     """Change one recipient's allocation by ``amount`` (negative to reduce it), e.g. after the
     award is confirmed at a different figure. The allocation cannot go below nothing."""
@@ -312,36 +417,55 @@ def record_adjustment(
     year, stream = parse_year(financial_year, problems), _stream(stream_code, problems)
     money = _money(amount, "amount", "the amount", problems, required=True)
     if money is not None and money == 0:
-        problems.add("an adjustment of £0.00 changes nothing; enter the amount to add, or a "
-                     "negative amount to take away", column="amount")
+        problems.add(
+            "an adjustment of £0.00 changes nothing; enter the amount to add, or a "
+            "negative amount to take away",
+            column="amount",
+        )
     allocation = None
     if year and stream:
         _refuse_closed_year(year.label, stream, problems)
-        allocation = _active_allocation(year.label, stream, recipient_code, "recipient",
-                                        problems)
+        allocation = _active_allocation(year.label, stream, recipient_code, "recipient", problems)
     if allocation is not None and money is not None and allocation.amount + money < 0:
-        problems.add(f"{allocation.recipient.name} has {format_gbp(allocation.amount)}; taking "
-                     f"away {format_gbp(-money)} would leave less than nothing", column="amount")
-    text, reference, quarter_number = _variation_record(reason, decision_reference, quarter,
-                                                        problems)
+        problems.add(
+            f"{allocation.recipient.name} has {format_gbp(allocation.amount)}; taking "
+            f"away {format_gbp(-money)} would leave less than nothing",
+            column="amount",
+        )
+    text, reference, quarter_number = _variation_record(
+        reason, decision_reference, quarter, problems
+    )
     if problems or allocation is None or money is None:
         raise DomainError("The adjustment was not recorded", problems)
     sign = "+" if money > 0 else ""
-    set_reason(db.session, f"adjustment of {sign}{format_gbp(money)} to "
-                           f"{allocation.recipient.code} (decision {reference}): {text}")
+    set_reason(
+        db.session,
+        f"adjustment of {sign}{format_gbp(money)} to "
+        f"{allocation.recipient.code} (decision {reference}): {text}",
+    )
     allocation.amount += money
     variation = AllocationVariation(
-        kind=VariationKind.ADJUSTMENT, financial_year=allocation.financial_year,
-        grant_stream_id=allocation.grant_stream_id, to_allocation=allocation, amount=money,
-        quarter=quarter_number, reason=text, decision_reference=reference, created_by=user)
+        kind=VariationKind.ADJUSTMENT,
+        financial_year=allocation.financial_year,
+        grant_stream_id=allocation.grant_stream_id,
+        to_allocation=allocation,
+        amount=money,
+        quarter=quarter_number,
+        reason=text,
+        decision_reference=reference,
+        created_by=user,
+    )
     db.session.add(variation)
     db.session.commit()
     return variation
 
 
-def _variation_record(reason: str | None, decision_reference: str | None,
-                      quarter: int | str | None, problems: Problems,
-                      ) -> tuple[str, str, int | None]:
+def _variation_record(
+    reason: str | None,
+    decision_reference: str | None,
+    quarter: int | str | None,
+    problems: Problems,
+) -> tuple[str, str, int | None]:
     text = clean_text(reason)
     if not text:
         problems.add("enter the reason for the variation", column="reason")
@@ -349,8 +473,9 @@ def _variation_record(reason: str | None, decision_reference: str | None,
     if not reference:
         problems.add("enter the decision reference", column="decision_reference")
     elif len(reference) > 100:
-        problems.add("the decision reference must be 100 characters or fewer",
-                     column="decision_reference")
+        problems.add(
+            "the decision reference must be 100 characters or fewer", column="decision_reference"
+        )
     quarter_number = None
     if quarter not in (None, ""):
         try:
@@ -362,8 +487,9 @@ def _variation_record(reason: str | None, decision_reference: str | None,
     return text or "", reference or "", quarter_number
 
 
-def _active_allocation(year: str, stream: GrantStream, code: str | None, column: str,
-                       problems: Problems) -> Allocation | None:
+def _active_allocation(
+    year: str, stream: GrantStream, code: str | None, column: str, problems: Problems
+) -> Allocation | None:
     code = (code or "").strip()
     if not code:
         problems.add("choose the recipient", column=column)
@@ -373,24 +499,38 @@ def _active_allocation(year: str, stream: GrantStream, code: str | None, column:
         problems.add(f"{code!r} is not a known recipient", column=column)
         return None
     # Row locks on PostgreSQL, so two variations at once cannot both spend the same pounds.
-    allocation = db.session.scalar(select(Allocation).where(
-        Allocation.financial_year == year, Allocation.grant_stream_id == stream.id,
-        Allocation.recipient_id == recipient.id, Allocation.status == AllocationStatus.ACTIVE,
-    ).order_by(Allocation.id).with_for_update())
+    allocation = db.session.scalar(
+        select(Allocation)
+        .where(
+            Allocation.financial_year == year,
+            Allocation.grant_stream_id == stream.id,
+            Allocation.recipient_id == recipient.id,
+            Allocation.status == AllocationStatus.ACTIVE,
+        )
+        .order_by(Allocation.id)
+        .with_for_update()
+    )
     if allocation is None:
         problems.add(f"{recipient.name} has no {stream.code} allocation in {year}", column=column)
     return allocation
 
 
 def _refuse_closed_year(year: str, stream: GrantStream, problems: Problems) -> None:
-    award = db.session.scalar(select(GrantAward).where(
-        GrantAward.financial_year == year, GrantAward.grant_stream_id == stream.id))
+    award = db.session.scalar(
+        select(GrantAward).where(
+            GrantAward.financial_year == year, GrantAward.grant_stream_id == stream.id
+        )
+    )
     if award is not None and award.is_closed:
-        problems.add(f"the {stream.code} {year} award is closed for the year; its allocations "
-                     f"can no longer change", column="financial_year")
+        problems.add(
+            f"the {stream.code} {year} award is closed for the year; its allocations "
+            f"can no longer change",
+            column="financial_year",
+        )
 
 
 # --- parsing what was typed -----------------------------------------------------------------------
+
 
 def _given(value: object) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
@@ -401,8 +541,14 @@ def clean_text(value: str | None) -> str | None:
     return text or None
 
 
-def _money(value: str | Decimal | None, column: str, what: str, problems: Problems, *,
-           required: bool = False) -> Decimal | None:
+def _money(
+    value: str | Decimal | None,
+    column: str,
+    what: str,
+    problems: Problems,
+    *,
+    required: bool = False,
+) -> Decimal | None:
     if not _given(value):
         if required:
             problems.add(f"enter {what}", column=column)
@@ -414,16 +560,23 @@ def _money(value: str | Decimal | None, column: str, what: str, problems: Proble
         return None
 
 
-def _non_negative_money(value: str | Decimal | None, column: str, what: str,
-                        problems: Problems) -> Decimal | None:
+def _non_negative_money(
+    value: str | Decimal | None, column: str, what: str, problems: Problems
+) -> Decimal | None:
     amount = _money(value, column, what, problems, required=True)
     if amount is not None and amount < 0:
         problems.add(f"{what} must not be negative", column=column)
     return amount
 
 
-def _percent(value: str | Decimal | None, column: str, what: str, problems: Problems, *,
-             required: bool = False) -> Decimal | None:
+def _percent(
+    value: str | Decimal | None,
+    column: str,
+    what: str,
+    problems: Problems,
+    *,
+    required: bool = False,
+) -> Decimal | None:
     if not _given(value):
         if required:
             problems.add(f"enter {what}", column=column)
@@ -451,12 +604,15 @@ def parse_year(text: str | None, problems: Problems) -> FinancialYear | None:
 
 
 def _stream(code: str | None, problems: Problems) -> GrantStream | None:
-    stream = db.session.scalar(select(GrantStream).where(
-        GrantStream.code == (code or "").strip().upper()))
+    stream = db.session.scalar(
+        select(GrantStream).where(GrantStream.code == (code or "").strip().upper())
+    )
     if stream is None:
         known = ", ".join(db.session.scalars(select(GrantStream.code).order_by(GrantStream.code)))
-        problems.add(f"{code!r} is not a grant; known grants: {known or 'none set up'}",
-                     column="grant_stream")
+        problems.add(
+            f"{code!r} is not a grant; known grants: {known or 'none set up'}",
+            column="grant_stream",
+        )
     return stream
 
 

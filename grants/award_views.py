@@ -29,10 +29,21 @@ from web.forms import attach_problems
 bp = Blueprint("awards", __name__)
 
 AWARD_FIELDS = (
-    "indicative_amount", "confirmed_amount", "status", "award_reference", "offer_date",
-    "confirmed_date", "min_match_percent", "min_interventions_percent", "evaluation_percent",
-    "admin_cap_percent", "variance_threshold_percent", "variance_threshold_amount",
-    "svd_labour_amount", "svd_non_labour_amount", "notes",
+    "indicative_amount",
+    "confirmed_amount",
+    "status",
+    "award_reference",
+    "offer_date",
+    "confirmed_date",
+    "min_match_percent",
+    "min_interventions_percent",
+    "evaluation_percent",
+    "admin_cap_percent",
+    "variance_threshold_percent",
+    "variance_threshold_amount",
+    "svd_labour_amount",
+    "svd_non_labour_amount",
+    "notes",
 )
 SUMMARY_ONLY = frozenset({"lock_version"})
 
@@ -47,21 +58,27 @@ def get_or_404(model: Any, id_: int) -> Any:
 def show_problems(form: FlaskForm, problems: Iterable[Problem]) -> list[str]:
     """Every problem on its field, and in the error summary every one the summary would hide
     (it shows one per field) or that belongs to no field."""
-    unplaced = attach_problems(form, problems,
-                               lambda column: None if column in SUMMARY_ONLY else column,
-                               show_location=False)
+    unplaced = attach_problems(
+        form,
+        problems,
+        lambda column: None if column in SUMMARY_ONLY else column,
+        show_location=False,
+    )
     extra = [message for field in form for message in field.errors[1:]]
     return unplaced + extra
 
 
 # --- awards ---------------------------------------------------------------------------------------
 
+
 @bp.route("/grants")
 @permission_required(Permission.VIEW_GRANTS)
 def award_list():
     summaries = queries.award_summaries(current_user)
-    years = [(year, list(items)) for year, items in
-             groupby(summaries, key=lambda s: s.award.financial_year)]
+    years = [
+        (year, list(items))
+        for year, items in groupby(summaries, key=lambda s: s.award.financial_year)
+    ]
     return render_template("grants/awards/award_list.html", years=years)
 
 
@@ -77,8 +94,11 @@ def award_new():
     if form.validate_on_submit():
         try:
             award = services.create_award(
-                financial_year=form.financial_year.data, stream_code=form.grant_stream.data,
-                fields=_award_fields(form), user=current_user)
+                financial_year=form.financial_year.data,
+                stream_code=form.grant_stream.data,
+                fields=_award_fields(form),
+                user=current_user,
+            )
         except DomainError as error:
             db.session.rollback()
             summary_problems = show_problems(form, error.problems)
@@ -86,8 +106,9 @@ def award_new():
             flash(f"Recorded the {award.reference} award")
             return redirect(url_for("awards.award_detail", award_id=award.id))
     status = 400 if form.errors or summary_problems else 200
-    return render_template("grants/awards/award_new.html", form=form,
-                           summary_problems=summary_problems), status
+    return render_template(
+        "grants/awards/award_new.html", form=form, summary_problems=summary_problems
+    ), status
 
 
 @bp.route("/grants/<int:award_id>")
@@ -110,8 +131,12 @@ def award_edit(award_id: int):
     summary_problems: list[str] = []
     if form.validate_on_submit():
         try:
-            services.update_award(award.id, fields=_award_fields(form),
-                                  lock_version=form.lock_version.data, user=current_user)
+            services.update_award(
+                award.id,
+                fields=_award_fields(form),
+                lock_version=form.lock_version.data,
+                user=current_user,
+            )
         except DomainError as error:
             db.session.rollback()
             summary_problems = show_problems(form, error.problems)
@@ -119,8 +144,9 @@ def award_edit(award_id: int):
             flash(f"Saved the {award.reference} award")
             return redirect(url_for("awards.award_detail", award_id=award.id))
     status = 400 if form.errors or summary_problems else 200
-    return render_template("grants/awards/award_edit.html", form=form, award=award,
-                           summary_problems=summary_problems), status
+    return render_template(
+        "grants/awards/award_edit.html", form=form, award=award, summary_problems=summary_problems
+    ), status
 
 
 @bp.route("/grants/<int:award_id>/confirm", methods=["POST"])
@@ -132,32 +158,46 @@ def award_confirm(award_id: int):
     if form.validate_on_submit():
         try:
             services.confirm_award(
-                award.id, confirmed_amount=form.confirmed_amount.data,
-                confirmed_date=form.confirmed_date.data, lock_version=form.lock_version.data,
+                award.id,
+                confirmed_amount=form.confirmed_amount.data,
+                confirmed_date=form.confirmed_date.data,
+                lock_version=form.lock_version.data,
                 svd_labour_amount=form.svd_labour_amount.data,
-                svd_non_labour_amount=form.svd_non_labour_amount.data, user=current_user)
+                svd_non_labour_amount=form.svd_non_labour_amount.data,
+                user=current_user,
+            )
         except DomainError as error:
             db.session.rollback()
             summary_problems = show_problems(form, error.problems)
         else:
-            flash(f"Confirmed the {award.reference} award. Re-run the formula on the confirmed "
-                  f"pot and approve it, so the allocations match the award.")
+            flash(
+                f"Confirmed the {award.reference} award. Re-run the formula on the confirmed "
+                f"pot and approve it, so the allocations match the award."
+            )
             return redirect(url_for("awards.award_detail", award_id=award.id))
     db.session.refresh(award)
     return _render_award_detail(award, form, summary_problems, status=400)
 
 
-def _render_award_detail(award: GrantAward, confirm_form: ConfirmAwardForm,
-                         summary_problems: list[str] | None = None, status: int = 200) -> Any:
+def _render_award_detail(
+    award: GrantAward,
+    confirm_form: ConfirmAwardForm,
+    summary_problems: list[str] | None = None,
+    status: int = 200,
+) -> Any:
     posted = request.method == "POST"
     return render_template(
-        "grants/awards/award_detail.html", award=award,
+        "grants/awards/award_detail.html",
+        award=award,
         summary=queries.summarise_award(award, current_user),
         allocations=queries.allocations_of_award(award, current_user),
-        variations=queries.variations_for(current_user, financial_year=award.financial_year,
-                                          grant_stream_id=award.grant_stream_id),
-        confirm_form=confirm_form, form=confirm_form if posted else None,
-        summary_problems=summary_problems or [], AwardStatus=AwardStatus,
+        variations=queries.variations_for(
+            current_user, financial_year=award.financial_year, grant_stream_id=award.grant_stream_id
+        ),
+        confirm_form=confirm_form,
+        form=confirm_form if posted else None,
+        summary_problems=summary_problems or [],
+        AwardStatus=AwardStatus,
     ), status
 
 
@@ -167,8 +207,10 @@ def _award_fields(form: AwardForm) -> services.AwardFields:
 
 def _award_data(award: GrantAward) -> dict[str, Any]:
     data: dict[str, Any] = {name: getattr(award, name) for name in AWARD_FIELDS}
-    data = {name: (str(value) if value is not None and name.endswith(("amount", "percent"))
-                   else value) for name, value in data.items()}
+    data = {
+        name: (str(value) if value is not None and name.endswith(("amount", "percent")) else value)
+        for name, value in data.items()
+    }
     data["status"] = award.status.value
     data["lock_version"] = award.lock_version
     return data
@@ -176,14 +218,18 @@ def _award_data(award: GrantAward) -> dict[str, Any]:
 
 # --- allocation variations ------------------------------------------------------------------------
 
+
 @bp.route("/variations")
 @permission_required(Permission.VIEW_GRANTS)
 def variation_list():
     year = request.args.get("year") or None
     return render_template(
-        "grants/awards/variation_list.html", year=year, years=queries.allocation_years(),
+        "grants/awards/variation_list.html",
+        year=year,
+        years=queries.allocation_years(),
         variations=queries.variations_for(current_user, financial_year=year),
-        VariationKind=VariationKind)
+        VariationKind=VariationKind,
+    )
 
 
 @bp.route("/variations/new", methods=["GET", "POST"])
@@ -194,7 +240,8 @@ def variation_new():
         abort(404)
     kind = VariationKind(kind_arg)
     form: ReallocationForm | AdjustmentForm = (
-        ReallocationForm() if kind is VariationKind.REALLOCATION else AdjustmentForm())
+        ReallocationForm() if kind is VariationKind.REALLOCATION else AdjustmentForm()
+    )
     years = queries.allocation_years() or [current_financial_year().label]
     form.financial_year.choices = [(y, y) for y in years]
     form.grant_stream.choices = [(s.code, f"{s.code}: {s.name}") for s in list_grant_streams()]
@@ -213,13 +260,18 @@ def variation_new():
             db.session.rollback()
             summary_problems = show_problems(form, error.problems)
         else:
-            flash(f"Recorded the {variation.kind.value} under decision "
-                  f"{variation.decision_reference}")
+            flash(
+                f"Recorded the {variation.kind.value} under decision {variation.decision_reference}"
+            )
             return redirect(url_for("awards.variation_list", year=variation.financial_year))
     status = 400 if form.errors or summary_problems else 200
-    return render_template("grants/awards/variation_new.html", form=form, kind=kind,
-                           VariationKind=VariationKind,
-                           summary_problems=summary_problems), status
+    return render_template(
+        "grants/awards/variation_new.html",
+        form=form,
+        kind=kind,
+        VariationKind=VariationKind,
+        summary_problems=summary_problems,
+    ), status
 
 
 def _prefill_variation(form: ReallocationForm | AdjustmentForm) -> None:
@@ -239,14 +291,18 @@ def _prefill_variation(form: ReallocationForm | AdjustmentForm) -> None:
 
 def _record_variation(form: ReallocationForm | AdjustmentForm) -> Any:
     common = {
-        "financial_year": form.financial_year.data, "stream_code": form.grant_stream.data,
-        "amount": form.amount.data, "reason": form.reason.data,
-        "decision_reference": form.decision_reference.data, "quarter": form.quarter.data,
+        "financial_year": form.financial_year.data,
+        "stream_code": form.grant_stream.data,
+        "amount": form.amount.data,
+        "reason": form.reason.data,
+        "decision_reference": form.decision_reference.data,
+        "quarter": form.quarter.data,
         "user": current_user,
     }
     if isinstance(form, ReallocationForm):
-        return services.record_reallocation(from_code=form.from_recipient.data,
-                                            to_code=form.to_recipient.data, **common)
+        return services.record_reallocation(
+            from_code=form.from_recipient.data, to_code=form.to_recipient.data, **common
+        )
     return services.record_adjustment(recipient_code=form.recipient.data, **common)
 
 

@@ -33,7 +33,8 @@ class GrantAward(db.Model):
     grant_stream_id: Mapped[int] = mapped_column(ForeignKey("grant_streams.id"))
     financial_year: Mapped[str] = mapped_column(String(7))
     status: Mapped[AwardStatus] = mapped_column(
-        enum_column(AwardStatus, "award_status"), default=AwardStatus.INDICATIVE)
+        enum_column(AwardStatus, "award_status"), default=AwardStatus.INDICATIVE
+    )
     indicative_amount: Mapped[Decimal] = mapped_column(Money)
     confirmed_amount: Mapped[Decimal | None] = mapped_column(Money)
     award_reference: Mapped[str | None] = mapped_column(String(100))
@@ -44,8 +45,7 @@ class GrantAward(db.Model):
     min_interventions_percent: Mapped[Decimal | None] = mapped_column(ExactDecimal)
     evaluation_percent: Mapped[Decimal | None] = mapped_column(ExactDecimal)
     admin_cap_percent: Mapped[Decimal | None] = mapped_column(ExactDecimal)
-    variance_threshold_percent: Mapped[Decimal] = mapped_column(
-        ExactDecimal, default=Decimal("10"))
+    variance_threshold_percent: Mapped[Decimal] = mapped_column(ExactDecimal, default=Decimal("10"))
     variance_threshold_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal("5000.00"))
     svd_labour_amount: Mapped[Decimal | None] = mapped_column(Money)
     svd_non_labour_amount: Mapped[Decimal | None] = mapped_column(Money)
@@ -62,8 +62,9 @@ class GrantAward(db.Model):
     @property
     def amount(self) -> Decimal:
         """The confirmed amount once there is one, else the indicative."""
-        return self.confirmed_amount if self.confirmed_amount is not None \
-            else self.indicative_amount
+        return (
+            self.confirmed_amount if self.confirmed_amount is not None else self.indicative_amount
+        )
 
     @property
     def is_closed(self) -> bool:
@@ -115,13 +116,15 @@ class GrantAgreement(db.Model):
     financial_year: Mapped[str] = mapped_column(String(7))
     version: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[AgreementStatus] = mapped_column(
-        enum_column(AgreementStatus, "agreement_status"), default=AgreementStatus.DRAFT)
+        enum_column(AgreementStatus, "agreement_status"), default=AgreementStatus.DRAFT
+    )
     vru_amount: Mapped[Decimal | None] = mapped_column(Money)
     svd_amount: Mapped[Decimal | None] = mapped_column(Money)
     conditions: Mapped[str] = mapped_column(Text, default="")
     payment_schedule: Mapped[PaymentSchedule] = mapped_column(
         enum_column(PaymentSchedule, "payment_schedule"),
-        default=PaymentSchedule.QUARTERLY_IN_ARREARS)
+        default=PaymentSchedule.QUARTERLY_IN_ARREARS,
+    )
     opcc_signatory: Mapped[str | None] = mapped_column(String(200))
     recipient_signatory: Mapped[str | None] = mapped_column(String(200))
     issued_on: Mapped[date | None] = mapped_column(Date)

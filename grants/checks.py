@@ -134,6 +134,7 @@ class PlanProblem(Problem):
 
 # --- checks of one line ------------------------------------------------------------------------
 
+
 def check_amounts(item: PlanLineFigures) -> list[PlanProblem]:
     """No negative amounts: a plan budgets spending, and a credit is not a plan.
 
@@ -143,14 +144,23 @@ def check_amounts(item: PlanLineFigures) -> list[PlanProblem]:
     """
     problems = []
     if item.annual_budget < 0:
-        problems.append(PlanProblem(
-            f"the annual budget is {format_gbp(item.annual_budget)}; amounts must not be "
-            "negative", column="annual_budget", line_ref=item.ref))
+        problems.append(
+            PlanProblem(
+                f"the annual budget is {format_gbp(item.annual_budget)}; amounts must not be "
+                "negative",
+                column="annual_budget",
+                line_ref=item.ref,
+            )
+        )
     for name, amount in zip(QUARTER_FIELDS, item.profile, strict=True):
         if amount < 0:
-            problems.append(PlanProblem(
-                f"{name.upper()} is {format_gbp(amount)}; amounts must not be negative",
-                column=name, line_ref=item.ref))
+            problems.append(
+                PlanProblem(
+                    f"{name.upper()} is {format_gbp(amount)}; amounts must not be negative",
+                    column=name,
+                    line_ref=item.ref,
+                )
+            )
     return problems
 
 
@@ -166,10 +176,15 @@ def check_profile(item: PlanLineFigures) -> list[PlanProblem]:
     profiled = sum_amounts(item.profile)
     if profiled == item.annual_budget:
         return []
-    return [PlanProblem(
-        f"Q1 to Q4 add up to {format_gbp(profiled)}, "
-        f"{_more_or_less(profiled - item.annual_budget)} the annual budget of "
-        f"{format_gbp(item.annual_budget)}", column="profile", line_ref=item.ref)]
+    return [
+        PlanProblem(
+            f"Q1 to Q4 add up to {format_gbp(profiled)}, "
+            f"{_more_or_less(profiled - item.annual_budget)} the annual budget of "
+            f"{format_gbp(item.annual_budget)}",
+            column="profile",
+            line_ref=item.ref,
+        )
+    ]
 
 
 def check_yef_strand(item: PlanLineFigures) -> list[PlanProblem]:
@@ -179,8 +194,13 @@ def check_yef_strand(item: PlanLineFigures) -> list[PlanProblem]:
     line INT-01, column yef_strand: an interventions line needs its YEF Toolkit strand
     """
     if item.category is Category.INTERVENTIONS and not (item.yef_strand or "").strip():
-        return [PlanProblem("an interventions line needs its YEF Toolkit strand",
-                            column="yef_strand", line_ref=item.ref)]
+        return [
+            PlanProblem(
+                "an interventions line needs its YEF Toolkit strand",
+                column="yef_strand",
+                line_ref=item.ref,
+            )
+        ]
     return []
 
 
@@ -193,13 +213,22 @@ def check_capital(item: PlanLineFigures) -> list[PlanProblem]:
     line CAP-01, column spend_type: a capital line must be capital spend, not revenue
     """
     if item.category is Category.CAPITAL and item.spend_type is not SpendType.CAPITAL:
-        return [PlanProblem("a capital line must be capital spend, not revenue",
-                            column="spend_type", line_ref=item.ref)]
+        return [
+            PlanProblem(
+                "a capital line must be capital spend, not revenue",
+                column="spend_type",
+                line_ref=item.ref,
+            )
+        ]
     return []
 
 
 LINE_CHECKS: tuple[Callable[[PlanLineFigures], list[PlanProblem]], ...] = (
-    check_amounts, check_profile, check_yef_strand, check_capital)
+    check_amounts,
+    check_profile,
+    check_yef_strand,
+    check_capital,
+)
 
 
 def check_line(item: PlanLineFigures) -> Problems:
@@ -212,8 +241,10 @@ def check_line(item: PlanLineFigures) -> Problems:
 
 # --- checks of the whole plan --------------------------------------------------------------------
 
-def check_line_refs(lines: Sequence[PlanLineFigures],
-                    conditions: Sequence[StreamConditions]) -> list[PlanProblem]:
+
+def check_line_refs(
+    lines: Sequence[PlanLineFigures], conditions: Sequence[StreamConditions]
+) -> list[PlanProblem]:
     """Each line has a reference, used once in the plan (returns name lines by reference).
 
     >>> print(check_line_refs([build_line("A", Category.STAFFING, "1.00"),
@@ -226,20 +257,26 @@ def check_line_refs(lines: Sequence[PlanLineFigures],
         problems.append(PlanProblem("every line needs a reference", column="line_ref"))
     for ref, count in counts.items():
         if ref and count > 1:
-            problems.append(PlanProblem(
-                f"the reference {ref} is used by {count} lines; give each line its own",
-                column="line_ref", line_ref=ref))
+            problems.append(
+                PlanProblem(
+                    f"the reference {ref} is used by {count} lines; give each line its own",
+                    column="line_ref",
+                    line_ref=ref,
+                )
+            )
     return problems
 
 
-def check_lines(lines: Sequence[PlanLineFigures],
-                conditions: Sequence[StreamConditions]) -> list[PlanProblem]:
+def check_lines(
+    lines: Sequence[PlanLineFigures], conditions: Sequence[StreamConditions]
+) -> list[PlanProblem]:
     """The one-line checks, for every line."""
     return [problem for item in lines for check in LINE_CHECKS for problem in check(item)]
 
 
-def check_allocations(lines: Sequence[PlanLineFigures],
-                      conditions: Sequence[StreamConditions]) -> list[PlanProblem]:
+def check_allocations(
+    lines: Sequence[PlanLineFigures], conditions: Sequence[StreamConditions]
+) -> list[PlanProblem]:
     """For each grant, the lines add up to the recipient's allocation exactly; a line on a grant
     the recipient has no allocation of is refused.
 
@@ -261,20 +298,31 @@ def check_allocations(lines: Sequence[PlanLineFigures],
         if figures.allocation is None:
             refs = [x.ref for x in lines if x.stream == stream]
             if refs:
-                problems.append(PlanProblem(
-                    f"{_line_list(refs)} on {stream}, but there is no {stream} allocation for "
-                    "this recipient and year", column="grant_stream", stream=stream))
+                problems.append(
+                    PlanProblem(
+                        f"{_line_list(refs)} on {stream}, but there is no {stream} allocation for "
+                        "this recipient and year",
+                        column="grant_stream",
+                        stream=stream,
+                    )
+                )
             continue
         if figures.total != figures.allocation:
-            problems.append(PlanProblem(
-                f"the {stream} lines add up to {format_gbp(figures.total)}, "
-                f"{_more_or_less(figures.total - figures.allocation)} the {stream} allocation "
-                f"of {format_gbp(figures.allocation)}", column="annual_budget", stream=stream))
+            problems.append(
+                PlanProblem(
+                    f"the {stream} lines add up to {format_gbp(figures.total)}, "
+                    f"{_more_or_less(figures.total - figures.allocation)} the {stream} allocation "
+                    f"of {format_gbp(figures.allocation)}",
+                    column="annual_budget",
+                    stream=stream,
+                )
+            )
     return problems
 
 
-def check_interventions_share(lines: Sequence[PlanLineFigures],
-                              conditions: Sequence[StreamConditions]) -> list[PlanProblem]:
+def check_interventions_share(
+    lines: Sequence[PlanLineFigures], conditions: Sequence[StreamConditions]
+) -> list[PlanProblem]:
     """Interventions are at least the award's minimum share of the stream's lines.
 
     >>> conditions = [StreamConditions("VRU", None, min_interventions_percent=Decimal("60"))]
@@ -291,16 +339,22 @@ def check_interventions_share(lines: Sequence[PlanLineFigures],
         if figures.interventions * HUNDRED < minimum * figures.total:
             share = _shown(figures.interventions_percent, ROUND_DOWN)
             needed = round_to_unit(minimum * figures.total / HUNDRED, rounding=ROUND_CEILING)
-            problems.append(PlanProblem(
-                f"interventions are {share}% of the {figures.stream} lines "
-                f"({format_gbp(figures.interventions)} of {format_gbp(figures.total)}); the "
-                f"minimum is {_percent(minimum)}%: plan at least {format_gbp(needed)} on "
-                "interventions", column="category", stream=figures.stream))
+            problems.append(
+                PlanProblem(
+                    f"interventions are {share}% of the {figures.stream} lines "
+                    f"({format_gbp(figures.interventions)} of {format_gbp(figures.total)}); the "
+                    f"minimum is {_percent(minimum)}%: plan at least {format_gbp(needed)} on "
+                    "interventions",
+                    column="category",
+                    stream=figures.stream,
+                )
+            )
     return problems
 
 
-def check_evaluation_share(lines: Sequence[PlanLineFigures],
-                           conditions: Sequence[StreamConditions]) -> list[PlanProblem]:
+def check_evaluation_share(
+    lines: Sequence[PlanLineFigures], conditions: Sequence[StreamConditions]
+) -> list[PlanProblem]:
     """Evaluation is at least the award's share of the stream's interventions spend (not
     checked when there is no interventions spend).
 
@@ -316,18 +370,25 @@ def check_evaluation_share(lines: Sequence[PlanLineFigures],
             continue
         if figures.evaluation * HUNDRED < minimum * figures.interventions:
             share = _shown(figures.evaluation_percent, ROUND_DOWN)
-            needed = round_to_unit(minimum * figures.interventions / HUNDRED,
-                                   rounding=ROUND_CEILING)
-            problems.append(PlanProblem(
-                f"evaluation is {share}% of {figures.stream} interventions spend "
-                f"({format_gbp(figures.evaluation)} of {format_gbp(figures.interventions)}); "
-                f"the minimum is {_percent(minimum)}%: plan at least {format_gbp(needed)} on "
-                "evaluation", column="category", stream=figures.stream))
+            needed = round_to_unit(
+                minimum * figures.interventions / HUNDRED, rounding=ROUND_CEILING
+            )
+            problems.append(
+                PlanProblem(
+                    f"evaluation is {share}% of {figures.stream} interventions spend "
+                    f"({format_gbp(figures.evaluation)} of {format_gbp(figures.interventions)}); "
+                    f"the minimum is {_percent(minimum)}%: plan at least {format_gbp(needed)} on "
+                    "evaluation",
+                    column="category",
+                    stream=figures.stream,
+                )
+            )
     return problems
 
 
-def check_admin_cap(lines: Sequence[PlanLineFigures],
-                    conditions: Sequence[StreamConditions]) -> list[PlanProblem]:
+def check_admin_cap(
+    lines: Sequence[PlanLineFigures], conditions: Sequence[StreamConditions]
+) -> list[PlanProblem]:
     """Management and administration is at most the award's cap of the stream's lines.
 
     >>> conditions = [StreamConditions("VRU", None, admin_cap_percent=Decimal("10"))]
@@ -344,22 +405,33 @@ def check_admin_cap(lines: Sequence[PlanLineFigures],
         if figures.management * HUNDRED > cap * figures.total:
             share = _shown(figures.management_percent, ROUND_UP)
             allowed = round_to_unit(cap * figures.total / HUNDRED, rounding=ROUND_DOWN)
-            problems.append(PlanProblem(
-                f"management and administration is {share}% of the {figures.stream} lines "
-                f"({format_gbp(figures.management)} of {format_gbp(figures.total)}); the cap "
-                f"is {_percent(cap)}%: plan at most {format_gbp(allowed)} on it",
-                column="category", stream=figures.stream))
+            problems.append(
+                PlanProblem(
+                    f"management and administration is {share}% of the {figures.stream} lines "
+                    f"({format_gbp(figures.management)} of {format_gbp(figures.total)}); the cap "
+                    f"is {_percent(cap)}%: plan at most {format_gbp(allowed)} on it",
+                    column="category",
+                    stream=figures.stream,
+                )
+            )
     return problems
 
 
-PLAN_CHECKS: tuple[Callable[[Sequence[PlanLineFigures], Sequence[StreamConditions]],
-                            list[PlanProblem]], ...] = (
-    check_line_refs, check_lines, check_allocations, check_interventions_share,
-    check_evaluation_share, check_admin_cap)
+PLAN_CHECKS: tuple[
+    Callable[[Sequence[PlanLineFigures], Sequence[StreamConditions]], list[PlanProblem]], ...
+] = (
+    check_line_refs,
+    check_lines,
+    check_allocations,
+    check_interventions_share,
+    check_evaluation_share,
+    check_admin_cap,
+)
 
 
-def check_plan(lines: Sequence[PlanLineFigures],
-               conditions: Sequence[StreamConditions]) -> Problems:
+def check_plan(
+    lines: Sequence[PlanLineFigures], conditions: Sequence[StreamConditions]
+) -> Problems:
     """Every check of a plan's lines against its allocations and conditions, in order: line
     references, each line, the totals against the allocations, then the shares."""
     problems = Problems()
@@ -379,8 +451,9 @@ def check_header(header: PlanHeader) -> Problems:
     if not (header.lead_name or "").strip():
         problems.extend([PlanProblem("enter the name of the plan's lead", column="lead_name")])
     if not (header.s151_contact or "").strip():
-        problems.extend([PlanProblem("enter the section 151 officer contact",
-                                     column="s151_contact")])
+        problems.extend(
+            [PlanProblem("enter the section 151 officer contact", column="s151_contact")]
+        )
     return problems
 
 
@@ -397,21 +470,32 @@ def plan_warnings(lines: Sequence[PlanLineFigures]) -> Problems:
     problems = Problems()
     for item in lines:
         if item.spend_type is SpendType.CAPITAL and item.category is not Category.CAPITAL:
-            problems.extend([PlanProblem(
-                f"capital spend in the category {item.category.label}: check the grant "
-                "agreement allows it, or make it a capital line",
-                column="spend_type", line_ref=item.ref)])
+            problems.extend(
+                [
+                    PlanProblem(
+                        f"capital spend in the category {item.category.label}: check the grant "
+                        "agreement allows it, or make it a capital line",
+                        column="spend_type",
+                        line_ref=item.ref,
+                    )
+                ]
+            )
     return problems
 
 
 # --- helpers -------------------------------------------------------------------------------------
 
-def _with_conditions(lines: Sequence[PlanLineFigures], conditions: Sequence[StreamConditions],
-                     ) -> list[tuple[StreamFigures, StreamConditions]]:
+
+def _with_conditions(
+    lines: Sequence[PlanLineFigures],
+    conditions: Sequence[StreamConditions],
+) -> list[tuple[StreamFigures, StreamConditions]]:
     by_stream = {c.stream: c for c in conditions}
-    return [(figures, by_stream[figures.stream])
-            for figures in figures_by_stream(lines, conditions)
-            if figures.stream in by_stream]
+    return [
+        (figures, by_stream[figures.stream])
+        for figures in figures_by_stream(lines, conditions)
+        if figures.stream in by_stream
+    ]
 
 
 def _more_or_less(difference: Decimal) -> str:

@@ -43,6 +43,7 @@ QUARTERS = (1, 2, 3, 4)
 
 # --- percentages -------------------------------------------------------------------------------
 
+
 def calculate_percent(part: Decimal, whole: Decimal) -> Decimal | None:
     """``part`` as a percentage of ``whole``, rounded half up to 2 places; ``None`` when
     ``whole`` is zero (a share of nothing is not 0%).
@@ -64,6 +65,7 @@ def calculate_percent(part: Decimal, whole: Decimal) -> Decimal | None:
 
 
 # --- one plan line in one quarter -----------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -95,12 +97,12 @@ class LineInput:
 class LineFigures:
     line_ref: str
     annual_budget: Decimal
-    profile: Decimal             # the plan's profile for this quarter
+    profile: Decimal  # the plan's profile for this quarter
     actual: Decimal
     year_to_date: Decimal
     forecast_remaining: Decimal
-    forecast_outturn: Decimal    # year to date + forecast remaining
-    variance: Decimal            # actual - profile (positive: spent more than profiled)
+    forecast_outturn: Decimal  # year to date + forecast remaining
+    variance: Decimal  # actual - profile (positive: spent more than profiled)
     variance_percent: Decimal | None  # of the profile; None when the profile is zero
     needs_reason: bool
 
@@ -149,16 +151,21 @@ def calculate_line(line: LineInput, quarter: int, thresholds: Thresholds) -> Lin
     year_to_date = sum(line.earlier_actuals, ZERO) + line.actual
     variance = line.actual - profile
     return LineFigures(
-        line_ref=line.line_ref, annual_budget=line.annual_budget, profile=profile,
-        actual=line.actual, year_to_date=year_to_date,
+        line_ref=line.line_ref,
+        annual_budget=line.annual_budget,
+        profile=profile,
+        actual=line.actual,
+        year_to_date=year_to_date,
         forecast_remaining=line.forecast_remaining,
         forecast_outturn=year_to_date + line.forecast_remaining,
-        variance=variance, variance_percent=calculate_percent(variance, profile),
+        variance=variance,
+        variance_percent=calculate_percent(variance, profile),
         needs_reason=is_reason_required(profile, line.actual, thresholds),
     )
 
 
 # --- one recipient, one grant, one year ----------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class SpendLine:
@@ -224,8 +231,14 @@ def calculate_claims(allocation: Decimal, quarters: Iterable[QuarterSpend]) -> t
         left = max(allocation - claimed, ZERO)
         amount = min(spend.actual, left)
         claimed += amount
-        claims.append(Claim(quarter=spend.quarter, eligible_spend=spend.actual, amount=amount,
-                            cumulative=claimed))
+        claims.append(
+            Claim(
+                quarter=spend.quarter,
+                eligible_spend=spend.actual,
+                amount=amount,
+                cumulative=claimed,
+            )
+        )
     return tuple(claims)
 
 
@@ -314,8 +327,10 @@ class SpendFigures:
     def meets_interventions_minimum(self) -> bool | None:
         if self.min_interventions_percent is None or self.spent_to_date == 0:
             return None
-        return self.interventions_spend * HUNDRED >= \
-            self.min_interventions_percent * self.spent_to_date
+        return (
+            self.interventions_spend * HUNDRED
+            >= self.min_interventions_percent * self.spent_to_date
+        )
 
 
 @dataclass(frozen=True)
@@ -333,8 +348,9 @@ class RecipientFigures(SpendFigures):
     @property
     def underspend(self) -> Decimal:
         """The final underspend once the year is closed, else the forecast."""
-        return self.final_underspend if self.final_underspend is not None \
-            else self.forecast_underspend
+        return (
+            self.final_underspend if self.final_underspend is not None else self.forecast_underspend
+        )
 
     @property
     def claimed(self) -> Decimal:
@@ -372,12 +388,16 @@ def calculate_recipient(data: RecipientInput, conditions: Conditions) -> Recipie
     else:
         outturn = data.planned_budget if data.planned_budget is not None else data.allocation
     return RecipientFigures(
-        recipient=data.recipient, stream=data.stream, allocation=data.allocation,
-        spent_to_date=spent, forecast_outturn=outturn,
+        recipient=data.recipient,
+        stream=data.stream,
+        allocation=data.allocation,
+        spent_to_date=spent,
+        forecast_outturn=outturn,
         match_cash=_match_of(match, MatchKind.CASH),
         match_in_kind=_match_of(match, MatchKind.IN_KIND),
-        interventions_spend=sum((line.actual for line in lines
-                                 if line.category is Category.INTERVENTIONS), ZERO),
+        interventions_spend=sum(
+            (line.actual for line in lines if line.category is Category.INTERVENTIONS), ZERO
+        ),
         labour_spend=_spend_of(lines, CostType.LABOUR),
         non_labour_spend=_spend_of(lines, CostType.NON_LABOUR),
         min_match_percent=conditions.min_match_percent,
@@ -389,6 +409,7 @@ def calculate_recipient(data: RecipientInput, conditions: Conditions) -> Recipie
 
 
 # --- every recipient of one grant ----------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class StreamTotals(SpendFigures):
@@ -404,8 +425,9 @@ class StreamTotals(SpendFigures):
 
     @property
     def underspend(self) -> Decimal:
-        return self.final_underspend if self.final_underspend is not None \
-            else self.forecast_underspend
+        return (
+            self.final_underspend if self.final_underspend is not None else self.forecast_underspend
+        )
 
     @property
     def labour_remaining(self) -> Decimal | None:
@@ -413,13 +435,20 @@ class StreamTotals(SpendFigures):
 
     @property
     def non_labour_remaining(self) -> Decimal | None:
-        return None if self.non_labour_amount is None \
+        return (
+            None
+            if self.non_labour_amount is None
             else self.non_labour_amount - self.non_labour_spend
+        )
 
 
 def calculate_stream_totals(
-    stream: str, figures: Sequence[RecipientFigures], conditions: Conditions, *,
-    labour_amount: Decimal | None = None, non_labour_amount: Decimal | None = None,
+    stream: str,
+    figures: Sequence[RecipientFigures],
+    conditions: Conditions,
+    *,
+    labour_amount: Decimal | None = None,
+    non_labour_amount: Decimal | None = None,
 ) -> StreamTotals:
     """Add up the recipients of one grant; the shares are worked out from the totals (the
     overall match share is total match over total spend, not an average of shares).
@@ -442,7 +471,8 @@ def calculate_stream_totals(
     """
     closed = [f.final_underspend for f in figures if f.final_underspend is not None]
     return StreamTotals(
-        stream=stream, recipients=len(figures),
+        stream=stream,
+        recipients=len(figures),
         allocation=_total(f.allocation for f in figures),
         spent_to_date=_total(f.spent_to_date for f in figures),
         forecast_outturn=_total(f.forecast_outturn for f in figures),
@@ -455,11 +485,13 @@ def calculate_stream_totals(
         min_interventions_percent=conditions.min_interventions_percent,
         claimed=_total(f.claimed for f in figures),
         final_underspend=_total(closed) if figures and len(closed) == len(figures) else None,
-        labour_amount=labour_amount, non_labour_amount=non_labour_amount,
+        labour_amount=labour_amount,
+        non_labour_amount=non_labour_amount,
     )
 
 
 # --- helpers ------------------------------------------------------------------------------------
+
 
 def _in_quarter_order(quarters: Iterable[QuarterSpend]) -> list[QuarterSpend]:
     ordered = sorted(quarters, key=lambda spend: spend.quarter)

@@ -5,6 +5,13 @@ from grants.plan_models import DeliveryPlan, PlanLine
 from grants.return_models import MatchFundingLine, QuarterlyReturn, ReturnLine
 
 __all__ = [
-    "AllocationVariation", "DeliveryPlan", "GrantAgreement", "GrantAward", "MatchFundingLine",
-    "PlanLine", "QuarterlyReturn", "ReturnLine", "UnderspendRecord",
+    "AllocationVariation",
+    "DeliveryPlan",
+    "GrantAgreement",
+    "GrantAward",
+    "MatchFundingLine",
+    "PlanLine",
+    "QuarterlyReturn",
+    "ReturnLine",
+    "UnderspendRecord",
 ]

@@ -78,10 +78,17 @@ class StreamFigures:
         return percent_of(self.management, self.total)
 
 
-def build_line(ref: str, category: Category, budget: str, *, stream: str = "VRU",
-         profile: Sequence[str] | None = None, yef_strand: str | None = None,
-         cost_type: CostType = CostType.NON_LABOUR,
-         spend_type: SpendType | None = None) -> PlanLineFigures:
+def build_line(
+    ref: str,
+    category: Category,
+    budget: str,
+    *,
+    stream: str = "VRU",
+    profile: Sequence[str] | None = None,
+    yef_strand: str | None = None,
+    cost_type: CostType = CostType.NON_LABOUR,
+    spend_type: SpendType | None = None,
+) -> PlanLineFigures:
     """A line for worked examples: the budget split evenly unless a ``profile`` is given, and
     capital spend for the capital category.
 
@@ -92,9 +99,16 @@ def build_line(ref: str, category: Category, budget: str, *, stream: str = "VRU"
     quarters = split_evenly(amount) if profile is None else tuple(Decimal(q) for q in profile)
     if spend_type is None:
         spend_type = SpendType.CAPITAL if category is Category.CAPITAL else SpendType.REVENUE
-    return PlanLineFigures(ref=ref, stream=stream, category=category, cost_type=cost_type,
-                           spend_type=spend_type, annual_budget=amount,
-                           profile=to_quarters(quarters), yef_strand=yef_strand)
+    return PlanLineFigures(
+        ref=ref,
+        stream=stream,
+        category=category,
+        cost_type=cost_type,
+        spend_type=spend_type,
+        annual_budget=amount,
+        profile=to_quarters(quarters),
+        yef_strand=yef_strand,
+    )
 
 
 def split_evenly(annual_budget: Decimal) -> tuple[Decimal, Decimal, Decimal, Decimal]:
@@ -147,8 +161,9 @@ def total_by_stream(lines: Iterable[PlanLineFigures]) -> dict[str, Decimal]:
     return totals
 
 
-def figures_by_stream(lines: Sequence[PlanLineFigures],
-                      conditions: Sequence[StreamConditions]) -> list[StreamFigures]:
+def figures_by_stream(
+    lines: Sequence[PlanLineFigures], conditions: Sequence[StreamConditions]
+) -> list[StreamFigures]:
     """Each stream with an allocation, an award or a line, in the order of ``conditions`` and
     then of first use.
 
@@ -162,13 +177,16 @@ def figures_by_stream(lines: Sequence[PlanLineFigures],
     result = []
     for stream in streams:
         own = [x for x in lines if x.stream == stream]
-        result.append(StreamFigures(
-            stream=stream, allocation=allocations.get(stream),
-            total=sum_amounts(x.annual_budget for x in own),
-            interventions=_category_total(own, Category.INTERVENTIONS),
-            evaluation=_category_total(own, Category.EVALUATION),
-            management=_category_total(own, Category.MANAGEMENT),
-        ))
+        result.append(
+            StreamFigures(
+                stream=stream,
+                allocation=allocations.get(stream),
+                total=sum_amounts(x.annual_budget for x in own),
+                interventions=_category_total(own, Category.INTERVENTIONS),
+                evaluation=_category_total(own, Category.EVALUATION),
+                management=_category_total(own, Category.MANAGEMENT),
+            )
+        )
     return result
 
 

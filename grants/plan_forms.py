@@ -27,8 +27,9 @@ MONEY_HINT = "In pounds and pence, for example 12500.00 or £12,500.00"
 class LockedForm(FlaskForm):
     """A form that changes a plan: it carries the plan's version as the user loaded it."""
 
-    lock_version = HiddenField(validators=[DataRequired(
-        message="This page is out of date: reload it and try again")])
+    lock_version = HiddenField(
+        validators=[DataRequired(message="This page is out of date: reload it and try again")]
+    )
 
     @property
     def loaded_version(self) -> int | None:
@@ -39,24 +40,34 @@ class LockedForm(FlaskForm):
 
 
 class HeaderFields:
-    lead_name = StringField("Plan lead", widget=GovTextInput(),
-                            description="Who leads the plan for the recipient",
-                            validators=[Optional(), Length(max=200)])
+    lead_name = StringField(
+        "Plan lead",
+        widget=GovTextInput(),
+        description="Who leads the plan for the recipient",
+        validators=[Optional(), Length(max=200)],
+    )
     s151_contact = StringField(
-        "Section 151 officer contact", widget=GovTextInput(),
+        "Section 151 officer contact",
+        widget=GovTextInput(),
         description="The chief finance officer who signs off spend (name and email)",
-        validators=[Optional(), Length(max=200)])
+        validators=[Optional(), Length(max=200)],
+    )
     priorities = TextAreaField(
-        "Priorities", widget=GovTextArea(),
+        "Priorities",
+        widget=GovTextArea(),
         description="The priorities from the needs assessment this plan addresses",
-        validators=[Optional(), Length(max=5000)])
+        validators=[Optional(), Length(max=5000)],
+    )
 
 
 class NewPlanForm(FlaskForm, HeaderFields):
     recipient = SelectField("Recipient", widget=GovSelect(), choices=[], validate_choice=False)
     financial_year = StringField(
-        "Financial year", widget=GovTextInput(), description="For example 2024-25",
-        validators=[DataRequired(message="Enter the financial year")])
+        "Financial year",
+        widget=GovTextInput(),
+        description="For example 2024-25",
+        validators=[DataRequired(message="Enter the financial year")],
+    )
     submit = SubmitField("Start the plan", widget=GovSubmitInput())
 
 
@@ -66,40 +77,60 @@ class PlanHeaderForm(LockedForm, HeaderFields):
 
 class PlanLineForm(LockedForm):
     title = StringField("Title", widget=GovTextInput(), validators=[Optional()])
-    grant_stream = RadioField("Grant", widget=GovRadioInput(), choices=[],
-                              validate_choice=False)
-    category = SelectField("Category", widget=GovSelect(), validate_choice=False,
-                           choices=[("", "Choose a category")]
-                           + [(c.value, c.label) for c in Category])
+    grant_stream = RadioField("Grant", widget=GovRadioInput(), choices=[], validate_choice=False)
+    category = SelectField(
+        "Category",
+        widget=GovSelect(),
+        validate_choice=False,
+        choices=[("", "Choose a category")] + [(c.value, c.label) for c in Category],
+    )
     yef_strand = StringField(
-        "YEF Toolkit strand", widget=GovTextInput(),
+        "YEF Toolkit strand",
+        widget=GovTextInput(),
         description="Interventions lines only, for example Mentoring, Sports programmes, "
-                    "Focused deterrence, A&E navigators",
-        validators=[Optional()])
-    provider = StringField("Provider", widget=GovTextInput(),
-                           description="Who delivers it, if not the recipient itself",
-                           validators=[Optional()])
-    cost_type = RadioField("Labour or non-labour", widget=GovRadioInput(),
-                           validate_choice=False, default=CostType.NON_LABOUR.value,
-                           choices=[(c.value, c.label) for c in CostType])
-    spend_type = RadioField("Revenue or capital", widget=GovRadioInput(),
-                            validate_choice=False, default=SpendType.REVENUE.value,
-                            choices=[(s.value, s.label) for s in SpendType])
-    annual_budget = StringField("Annual budget", widget=GovTextInput(), description=MONEY_HINT,
-                                validators=[Optional()])
+        "Focused deterrence, A&E navigators",
+        validators=[Optional()],
+    )
+    provider = StringField(
+        "Provider",
+        widget=GovTextInput(),
+        description="Who delivers it, if not the recipient itself",
+        validators=[Optional()],
+    )
+    cost_type = RadioField(
+        "Labour or non-labour",
+        widget=GovRadioInput(),
+        validate_choice=False,
+        default=CostType.NON_LABOUR.value,
+        choices=[(c.value, c.label) for c in CostType],
+    )
+    spend_type = RadioField(
+        "Revenue or capital",
+        widget=GovRadioInput(),
+        validate_choice=False,
+        default=SpendType.REVENUE.value,
+        choices=[(s.value, s.label) for s in SpendType],
+    )
+    annual_budget = StringField(
+        "Annual budget", widget=GovTextInput(), description=MONEY_HINT, validators=[Optional()]
+    )
     q1 = StringField("Q1 (Apr-Jun)", widget=GovTextInput(), validators=[Optional()])
     q2 = StringField("Q2 (Jul-Sep)", widget=GovTextInput(), validators=[Optional()])
     q3 = StringField("Q3 (Oct-Dec)", widget=GovTextInput(), validators=[Optional()])
     q4 = StringField("Q4 (Jan-Mar)", widget=GovTextInput(), validators=[Optional()])
     output_targets = TextAreaField(
-        "Output targets", widget=GovTextArea(),
+        "Output targets",
+        widget=GovTextArea(),
         description="What the line will deliver, for example 120 young people mentored",
-        validators=[Optional(), Length(max=5000)])
+        validators=[Optional(), Length(max=5000)],
+    )
     line_ref = StringField(
-        "Line reference", widget=GovTextInput(),
+        "Line reference",
+        widget=GovTextInput(),
         description="For example INT-01. Leave blank for the next free reference of the "
-                    "category. Quarterly returns name lines by this reference.",
-        validators=[Optional(), Length(max=20)])
+        "category. Quarterly returns name lines by this reference.",
+        validators=[Optional(), Length(max=20)],
+    )
     submit = SubmitField("Save line", widget=GovSubmitInput())
 
 
@@ -112,25 +143,34 @@ class DeleteLineForm(LockedForm):
 
 
 class ApprovePlanForm(LockedForm):
-    comment = TextAreaField("Comments (optional)", widget=GovTextArea(),
-                            validators=[Optional(), Length(max=5000)])
+    comment = TextAreaField(
+        "Comments (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=5000)]
+    )
     submit = SubmitField("Approve the plan", widget=GovSubmitInput())
 
 
 class ReturnPlanForm(LockedForm):
     comment = TextAreaField(
-        "What needs to change", widget=GovTextArea(),
+        "What needs to change",
+        widget=GovTextArea(),
         description="The recipient sees these comments and can edit and resubmit the plan",
-        validators=[DataRequired(message="Say what needs to change before it can be approved"),
-                    Length(max=5000)])
+        validators=[
+            DataRequired(message="Say what needs to change before it can be approved"),
+            Length(max=5000),
+        ],
+    )
     submit = SubmitField("Return the plan with comments", widget=GovSubmitInput())
 
 
 class NewVersionForm(LockedForm):
     change_reason = TextAreaField(
-        "Why the plan is changing", widget=GovTextArea(),
+        "Why the plan is changing",
+        widget=GovTextArea(),
         description="The approved version stays as it is; the new version is a draft copy of "
-                    "it that finance reviews again",
-        validators=[DataRequired(message="Say why the approved plan is changing"),
-                    Length(max=5000)])
+        "it that finance reviews again",
+        validators=[
+            DataRequired(message="Say why the approved plan is changing"),
+            Length(max=5000),
+        ],
+    )
     submit = SubmitField("Start a new version", widget=GovSubmitInput())

@@ -29,7 +29,8 @@ class DeliveryPlan(db.Model):
     financial_year: Mapped[str] = mapped_column(String(7))
     version: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[ReviewStatus] = mapped_column(
-        enum_column(ReviewStatus, "plan_status"), default=ReviewStatus.DRAFT)
+        enum_column(ReviewStatus, "plan_status"), default=ReviewStatus.DRAFT
+    )
     lead_name: Mapped[str | None] = mapped_column(String(200))
     s151_contact: Mapped[str | None] = mapped_column(String(200))
     priorities: Mapped[str | None] = mapped_column(Text)
@@ -50,7 +51,8 @@ class DeliveryPlan(db.Model):
     reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     lines: Mapped[list[PlanLine]] = relationship(
-        back_populates="plan", order_by="PlanLine.position", cascade="all, delete-orphan")
+        back_populates="plan", order_by="PlanLine.position", cascade="all, delete-orphan"
+    )
 
     @property
     def reference(self) -> str:
@@ -73,7 +75,8 @@ class PlanLine(db.Model):
     grant_stream_id: Mapped[int] = mapped_column(ForeignKey("grant_streams.id"))
     cost_type: Mapped[CostType] = mapped_column(enum_column(CostType, "cost_type"))
     spend_type: Mapped[SpendType] = mapped_column(
-        enum_column(SpendType, "spend_type"), default=SpendType.REVENUE)
+        enum_column(SpendType, "spend_type"), default=SpendType.REVENUE
+    )
     yef_strand: Mapped[str | None] = mapped_column(String(100))
     provider: Mapped[str | None] = mapped_column(String(200))
     annual_budget: Mapped[Decimal] = mapped_column(Money)

@@ -38,38 +38,56 @@ def approved_plan_for(recipient_id: int, financial_year: str) -> DeliveryPlan | 
     has been approved yet (a later draft or submitted version does not replace it until it is
     approved itself)."""
     return db.session.scalar(
-        select(DeliveryPlan).options(selectinload(DeliveryPlan.lines))
-        .where(DeliveryPlan.recipient_id == recipient_id,
-               DeliveryPlan.financial_year == financial_year,
-               DeliveryPlan.status == ReviewStatus.APPROVED)
-        .order_by(DeliveryPlan.version.desc()).limit(1))
+        select(DeliveryPlan)
+        .options(selectinload(DeliveryPlan.lines))
+        .where(
+            DeliveryPlan.recipient_id == recipient_id,
+            DeliveryPlan.financial_year == financial_year,
+            DeliveryPlan.status == ReviewStatus.APPROVED,
+        )
+        .order_by(DeliveryPlan.version.desc())
+        .limit(1)
+    )
 
 
 def latest_plan_for(recipient_id: int, financial_year: str) -> DeliveryPlan | None:
     """The recipient's highest plan version for the year, whatever its status."""
     return db.session.scalar(
         select(DeliveryPlan)
-        .where(DeliveryPlan.recipient_id == recipient_id,
-               DeliveryPlan.financial_year == financial_year)
-        .order_by(DeliveryPlan.version.desc()).limit(1))
+        .where(
+            DeliveryPlan.recipient_id == recipient_id, DeliveryPlan.financial_year == financial_year
+        )
+        .order_by(DeliveryPlan.version.desc())
+        .limit(1)
+    )
 
 
 def plan_versions(recipient_id: int, financial_year: str) -> list[DeliveryPlan]:
     """Every version of a recipient's plan for the year, newest first."""
-    return list(db.session.scalars(
-        select(DeliveryPlan)
-        .where(DeliveryPlan.recipient_id == recipient_id,
-               DeliveryPlan.financial_year == financial_year)
-        .order_by(DeliveryPlan.version.desc())))
+    return list(
+        db.session.scalars(
+            select(DeliveryPlan)
+            .where(
+                DeliveryPlan.recipient_id == recipient_id,
+                DeliveryPlan.financial_year == financial_year,
+            )
+            .order_by(DeliveryPlan.version.desc())
+        )
+    )
 
 
 def plan_years(user: User) -> list[str]:
     """Years with plans or active allocations the user may see, newest first."""
-    plan_statement = scope_to_user(select(DeliveryPlan.financial_year).distinct(),
-                                   DeliveryPlan.recipient_id, user)
+    plan_statement = scope_to_user(
+        select(DeliveryPlan.financial_year).distinct(), DeliveryPlan.recipient_id, user
+    )
     allocation_statement = scope_to_user(
-        select(Allocation.financial_year).distinct()
-        .where(Allocation.status == AllocationStatus.ACTIVE), Allocation.recipient_id, user)
+        select(Allocation.financial_year)
+        .distinct()
+        .where(Allocation.status == AllocationStatus.ACTIVE),
+        Allocation.recipient_id,
+        user,
+    )
     years = set(db.session.scalars(plan_statement)) | set(db.session.scalars(allocation_statement))
     return sorted(years, reverse=True)
 
@@ -78,10 +96,12 @@ def plan_recipients(user: User) -> list[Organisation]:
     """The Hub and the spokes, as the user may see them (a spoke lead: their own spoke)."""
     statement = select(Organisation).where(
         Organisation.kind.in_([OrganisationKind.HUB, OrganisationKind.SPOKE]),
-        Organisation.active.is_(True))
+        Organisation.active.is_(True),
+    )
     statement = scope_to_user(statement, Organisation.id, user)
-    return sorted(db.session.scalars(statement),
-                  key=lambda o: (o.kind is not OrganisationKind.HUB, o.name))
+    return sorted(
+        db.session.scalars(statement), key=lambda o: (o.kind is not OrganisationKind.HUB, o.name)
+    )
 
 
 def list_grant_streams() -> list[GrantStream]:
@@ -92,10 +112,14 @@ def allocations_of(recipient_id: int, financial_year: str) -> dict[str, Decimal]
     """The recipient's current (active) allocation per grant stream code for the year."""
     totals: dict[str, Decimal] = {}
     for allocation in db.session.scalars(
-            select(Allocation).options(selectinload(Allocation.grant_stream))
-            .where(Allocation.recipient_id == recipient_id,
-                   Allocation.financial_year == financial_year,
-                   Allocation.status == AllocationStatus.ACTIVE)):
+        select(Allocation)
+        .options(selectinload(Allocation.grant_stream))
+        .where(
+            Allocation.recipient_id == recipient_id,
+            Allocation.financial_year == financial_year,
+            Allocation.status == AllocationStatus.ACTIVE,
+        )
+    ):
         code = allocation.grant_stream.code
         totals[code] = totals.get(code, Decimal("0.00")) + allocation.amount
     return totals
@@ -103,13 +127,19 @@ def allocations_of(recipient_id: int, financial_year: str) -> dict[str, Decimal]
 
 def awards_of(financial_year: str) -> dict[str, GrantAward]:
     """The year's grant awards by stream code."""
-    return {award.grant_stream.code: award for award in db.session.scalars(
-        select(GrantAward).options(selectinload(GrantAward.grant_stream))
-        .where(GrantAward.financial_year == financial_year))}
+    return {
+        award.grant_stream.code: award
+        for award in db.session.scalars(
+            select(GrantAward)
+            .options(selectinload(GrantAward.grant_stream))
+            .where(GrantAward.financial_year == financial_year)
+        )
+    }
 
 
-def conditions_for(recipient_id: int, financial_year: str,
-                   streams: list[str] | None = None) -> list[StreamConditions]:
+def conditions_for(
+    recipient_id: int, financial_year: str, streams: list[str] | None = None
+) -> list[StreamConditions]:
     """What the plan checks hold a recipient's plan to, one entry per grant stream: the
     allocation (``None`` when there is none yet) and the award's conditions for the year.
 
@@ -121,23 +151,32 @@ def conditions_for(recipient_id: int, financial_year: str,
     return [conditions_from(code, allocations.get(code), awards.get(code)) for code in codes]
 
 
-def conditions_from(code: str, allocation: Decimal | None,
-                    award: GrantAward | None) -> StreamConditions:
+def conditions_from(
+    code: str, allocation: Decimal | None, award: GrantAward | None
+) -> StreamConditions:
     if award is None:
         return StreamConditions(stream=code, allocation=allocation)
     return StreamConditions(
-        stream=code, allocation=allocation,
+        stream=code,
+        allocation=allocation,
         min_interventions_percent=award.min_interventions_percent,
         evaluation_percent=award.evaluation_percent,
-        admin_cap_percent=award.admin_cap_percent)
+        admin_cap_percent=award.admin_cap_percent,
+    )
 
 
 def figures_of(line: PlanLine) -> PlanLineFigures:
     """A stored plan line as the plain figures the pure checks read."""
     return PlanLineFigures(
-        ref=line.line_ref, stream=line.grant_stream.code, category=line.category,
-        cost_type=line.cost_type, spend_type=line.spend_type, yef_strand=line.yef_strand,
-        annual_budget=line.annual_budget, profile=line.profile)
+        ref=line.line_ref,
+        stream=line.grant_stream.code,
+        category=line.category,
+        cost_type=line.cost_type,
+        spend_type=line.spend_type,
+        yef_strand=line.yef_strand,
+        annual_budget=line.annual_budget,
+        profile=line.profile,
+    )
 
 
 @dataclass(frozen=True)
@@ -164,13 +203,18 @@ class PlanSummary:
 def summarise_plan(plan: DeliveryPlan) -> PlanSummary:
     """Run the checks on a stored plan and total its lines per grant."""
     figures = [figures_of(line) for line in plan.lines]
-    conditions = conditions_for(plan.recipient_id, plan.financial_year,
-                                sorted({f.stream for f in figures}))
+    conditions = conditions_for(
+        plan.recipient_id, plan.financial_year, sorted({f.stream for f in figures})
+    )
     problems = check_header(PlanHeader(lead_name=plan.lead_name, s151_contact=plan.s151_contact))
     problems.extend(check_plan(figures, conditions))
-    return PlanSummary(plan=plan, conditions=conditions,
-                       streams=figures_by_stream(figures, conditions), problems=list(problems),
-                       warnings=list(plan_warnings(figures)))
+    return PlanSummary(
+        plan=plan,
+        conditions=conditions,
+        streams=figures_by_stream(figures, conditions),
+        problems=list(problems),
+        warnings=list(plan_warnings(figures)),
+    )
 
 
 @dataclass(frozen=True)
@@ -187,7 +231,11 @@ def plan_list_rows(user: User, financial_year: str) -> list[PlanListRow]:
     rows = []
     for recipient in plan_recipients(user):
         plan = latest_plan_for(recipient.id, financial_year)
-        rows.append(PlanListRow(
-            recipient=recipient, allocations=allocations_of(recipient.id, financial_year),
-            summary=summarise_plan(plan) if plan is not None else None))
+        rows.append(
+            PlanListRow(
+                recipient=recipient,
+                allocations=allocations_of(recipient.id, financial_year),
+                summary=summarise_plan(plan) if plan is not None else None,
+            )
+        )
     return rows

@@ -40,12 +40,26 @@ from web.forms import attach_problems
 bp = Blueprint("plans", __name__)
 
 HEADER_FIELDS = ("lead_name", "s151_contact", "priorities")
-LINE_FIELDS = ("line_ref", "title", "category", "grant_stream", "cost_type", "spend_type",
-               "yef_strand", "provider", "annual_budget", "q1", "q2", "q3", "q4",
-               "output_targets")
+LINE_FIELDS = (
+    "line_ref",
+    "title",
+    "category",
+    "grant_stream",
+    "cost_type",
+    "spend_type",
+    "yef_strand",
+    "provider",
+    "annual_budget",
+    "q1",
+    "q2",
+    "q3",
+    "q4",
+    "output_targets",
+)
 
 
 # --- the list and starting a plan ----------------------------------------------------------
+
 
 @bp.route("/plans")
 @permission_required(Permission.VIEW_PLANS)
@@ -53,27 +67,38 @@ def plan_list():
     known = plan_queries.plan_years(current_user)
     current = current_financial_year().label
     # Without a chosen year: the current one, unless it has nothing yet and an earlier one has.
-    year = _year_or_404(request.args.get("year")
-                        or (current if current in known or not known else known[0]))
+    year = _year_or_404(
+        request.args.get("year") or (current if current in known or not known else known[0])
+    )
     years = sorted(set(known) | {year, current}, reverse=True)
     rows = plan_queries.plan_list_rows(current_user, year)
-    streams = sorted({code for row in rows for code in row.allocations}
-                     | {code for row in rows if row.summary for code in row.summary.totals})
-    return render_template("grants/plans/plan_list.html", year=year, years=years, rows=rows,
-                           streams=streams, can_edit_for=_can_edit_for)
+    streams = sorted(
+        {code for row in rows for code in row.allocations}
+        | {code for row in rows if row.summary for code in row.summary.totals}
+    )
+    return render_template(
+        "grants/plans/plan_list.html",
+        year=year,
+        years=years,
+        rows=rows,
+        streams=streams,
+        can_edit_for=_can_edit_for,
+    )
 
 
 @bp.route("/plans/new", methods=["GET", "POST"])
 @permission_required(Permission.EDIT_PLANS)
 def plan_new():
-    recipients = [r for r in plan_queries.plan_recipients(current_user)
-                  if can_edit_for(current_user, r)]
+    recipients = [
+        r for r in plan_queries.plan_recipients(current_user) if can_edit_for(current_user, r)
+    ]
     if not recipients:
         abort(403)
     form = NewPlanForm()
     form.recipient.choices = [(str(r.id), r.name) for r in recipients]
-    wanted = request.form.get("recipient") if request.method == "POST" \
-        else request.args.get("recipient")
+    wanted = (
+        request.form.get("recipient") if request.method == "POST" else request.args.get("recipient")
+    )
     if wanted and wanted not in {str(r.id) for r in recipients} | {r.code for r in recipients}:
         abort(403)  # another spoke's plan, asked for by URL or a crafted form
     if request.method == "GET":
@@ -84,21 +109,28 @@ def plan_new():
     if form.validate_on_submit():
         try:
             plan = plan_services.create_plan(
-                recipient_id=int(form.recipient.data), financial_year=form.financial_year.data,
-                user=current_user, header=_header_input(form))
+                recipient_id=int(form.recipient.data),
+                financial_year=form.financial_year.data,
+                user=current_user,
+                header=_header_input(form),
+            )
         except DomainError as error:
             db.session.rollback()
             summary_problems = attach_problems(form, error.problems, show_location=False)
         else:
-            flash(f"Started version {plan.version} of the {plan.financial_year} plan for "
-                  f"{plan.recipient.name}")
+            flash(
+                f"Started version {plan.version} of the {plan.financial_year} plan for "
+                f"{plan.recipient.name}"
+            )
             return redirect(url_for("plans.plan_detail", plan_id=plan.id))
     status = 400 if form.errors or summary_problems else 200
-    return render_template("grants/plans/plan_new.html", form=form,
-                           summary_problems=summary_problems), status
+    return render_template(
+        "grants/plans/plan_new.html", form=form, summary_problems=summary_problems
+    ), status
 
 
 # --- one plan ---------------------------------------------------------------------------------
+
 
 @bp.route("/plans/<int:plan_id>")
 @permission_required(Permission.VIEW_PLANS)
@@ -113,14 +145,17 @@ def plan_edit(plan_id: int):
     plan = _editable_plan(plan_id)
     form = PlanHeaderForm()
     if request.method == "GET":
-        form.process(data={name: getattr(plan, name) for name in HEADER_FIELDS}
-                     | {"lock_version": plan.lock_version})
+        form.process(
+            data={name: getattr(plan, name) for name in HEADER_FIELDS}
+            | {"lock_version": plan.lock_version}
+        )
     summary_problems: list[str] = []
     status = 200
     if form.validate_on_submit():
         try:
-            plan_services.update_header(plan.id, _header_input(form),
-                                        lock_version=form.loaded_version, user=current_user)
+            plan_services.update_header(
+                plan.id, _header_input(form), lock_version=form.loaded_version, user=current_user
+            )
         except DomainError as error:
             summary_problems, status = _refused(form, error)
         else:
@@ -128,8 +163,9 @@ def plan_edit(plan_id: int):
             return redirect(url_for("plans.plan_detail", plan_id=plan.id))
     if form.errors and status == 200:
         status = 400
-    return render_template("grants/plans/plan_edit.html", plan=plan, form=form,
-                           summary_problems=summary_problems), status
+    return render_template(
+        "grants/plans/plan_edit.html", plan=plan, form=form, summary_problems=summary_problems
+    ), status
 
 
 @bp.route("/plans/<int:plan_id>/lines/new", methods=["GET", "POST"])
@@ -144,8 +180,9 @@ def line_new(plan_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            line = plan_services.add_line(plan.id, _line_input(form),
-                                          lock_version=form.loaded_version, user=current_user)
+            line = plan_services.add_line(
+                plan.id, _line_input(form), lock_version=form.loaded_version, user=current_user
+            )
         except DomainError as error:
             summary_problems, status = _refused(form, error)
         else:
@@ -153,8 +190,9 @@ def line_new(plan_id: int):
             return redirect(url_for("plans.plan_detail", plan_id=plan.id))
     if form.errors and status == 200:
         status = 400
-    return render_template("grants/plans/line_new.html", plan=plan, form=form,
-                           summary_problems=summary_problems), status
+    return render_template(
+        "grants/plans/line_new.html", plan=plan, form=form, summary_problems=summary_problems
+    ), status
 
 
 @bp.route("/plans/<int:plan_id>/lines/<int:line_id>/edit", methods=["GET", "POST"])
@@ -169,8 +207,13 @@ def line_edit(plan_id: int, line_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            plan_services.update_line(plan.id, line.id, _line_input(form),
-                                      lock_version=form.loaded_version, user=current_user)
+            plan_services.update_line(
+                plan.id,
+                line.id,
+                _line_input(form),
+                lock_version=form.loaded_version,
+                user=current_user,
+            )
         except DomainError as error:
             summary_problems, status = _refused(form, error)
         else:
@@ -178,8 +221,13 @@ def line_edit(plan_id: int, line_id: int):
             return redirect(url_for("plans.plan_detail", plan_id=plan.id))
     if form.errors and status == 200:
         status = 400
-    return render_template("grants/plans/line_edit.html", plan=plan, line=line, form=form,
-                           summary_problems=summary_problems), status
+    return render_template(
+        "grants/plans/line_edit.html",
+        plan=plan,
+        line=line,
+        form=form,
+        summary_problems=summary_problems,
+    ), status
 
 
 @bp.route("/plans/<int:plan_id>/lines/<int:line_id>/delete", methods=["POST"])
@@ -189,8 +237,14 @@ def line_delete(plan_id: int, line_id: int):
     line = _line_or_404(plan, line_id)
     form = DeleteLineForm()
     ref = line.line_ref
-    return _act(plan, form, "Deleted line " + ref, lambda: plan_services.delete_line(
-        plan.id, line.id, lock_version=form.loaded_version, user=current_user))
+    return _act(
+        plan,
+        form,
+        "Deleted line " + ref,
+        lambda: plan_services.delete_line(
+            plan.id, line.id, lock_version=form.loaded_version, user=current_user
+        ),
+    )
 
 
 @bp.route("/plans/<int:plan_id>/submit", methods=["POST"])
@@ -198,8 +252,14 @@ def line_delete(plan_id: int, line_id: int):
 def plan_submit(plan_id: int):
     plan = _editable_plan(plan_id)
     form = SubmitPlanForm(prefix="submit")
-    return _act(plan, form, "Submitted the plan to finance", lambda: plan_services.submit_plan(
-        plan.id, lock_version=form.loaded_version, user=current_user))
+    return _act(
+        plan,
+        form,
+        "Submitted the plan to finance",
+        lambda: plan_services.submit_plan(
+            plan.id, lock_version=form.loaded_version, user=current_user
+        ),
+    )
 
 
 @bp.route("/plans/<int:plan_id>/approve", methods=["POST"])
@@ -207,9 +267,14 @@ def plan_submit(plan_id: int):
 def plan_approve(plan_id: int):
     plan = _visible_plan(plan_id)
     form = ApprovePlanForm(prefix="approve")
-    return _act(plan, form, "Approved the plan: it is locked", lambda: plan_services.approve_plan(
-        plan.id, lock_version=form.loaded_version, user=current_user,
-        comment=form.comment.data))
+    return _act(
+        plan,
+        form,
+        "Approved the plan: it is locked",
+        lambda: plan_services.approve_plan(
+            plan.id, lock_version=form.loaded_version, user=current_user, comment=form.comment.data
+        ),
+    )
 
 
 @bp.route("/plans/<int:plan_id>/return", methods=["POST"])
@@ -217,9 +282,14 @@ def plan_approve(plan_id: int):
 def plan_return(plan_id: int):
     plan = _visible_plan(plan_id)
     form = ReturnPlanForm(prefix="return")
-    return _act(plan, form, "Returned the plan with comments", lambda: plan_services.return_plan(
-        plan.id, comment=form.comment.data, lock_version=form.loaded_version,
-        user=current_user))
+    return _act(
+        plan,
+        form,
+        "Returned the plan with comments",
+        lambda: plan_services.return_plan(
+            plan.id, comment=form.comment.data, lock_version=form.loaded_version, user=current_user
+        ),
+    )
 
 
 @bp.route("/plans/<int:plan_id>/new-version", methods=["POST"])
@@ -231,18 +301,23 @@ def plan_new_version(plan_id: int):
     if form.validate_on_submit():
         try:
             new = plan_services.start_new_version(
-                plan.id, reason=form.change_reason.data, lock_version=form.loaded_version,
-                user=current_user)
+                plan.id,
+                reason=form.change_reason.data,
+                lock_version=form.loaded_version,
+                user=current_user,
+            )
         except DomainError as error:
             summary_problems, status = _refused(form, error, field_for=_version_field)
-            return _render_detail(plan, status=status, form=form,
-                                  summary_problems=summary_problems, version_form=form)
+            return _render_detail(
+                plan, status=status, form=form, summary_problems=summary_problems, version_form=form
+            )
         flash(f"Started version {new.version}: a draft copy of version {plan.version}")
         return redirect(url_for("plans.plan_detail", plan_id=new.id))
     return _render_detail(plan, status=400, form=form, version_form=form)
 
 
 # --- helpers ------------------------------------------------------------------------------------
+
 
 def _act(plan: DeliveryPlan, form: Any, done: str, action: Any) -> Any:
     """Run a button's service (submit, approve, return, delete) and go back to the plan, or show
@@ -252,22 +327,31 @@ def _act(plan: DeliveryPlan, form: Any, done: str, action: Any) -> Any:
             action()
         except DomainError as error:
             summary_problems, status = _refused(form, error, field_for=lambda column: None)
-            return _render_detail(plan, status=status, form=form,
-                                  summary_problems=summary_problems,
-                                  **{_form_slot(form): form})
+            return _render_detail(
+                plan,
+                status=status,
+                form=form,
+                summary_problems=summary_problems,
+                **{_form_slot(form): form},
+            )
         flash(done)
         return redirect(url_for("plans.plan_detail", plan_id=plan.id))
     return _render_detail(plan, status=400, form=form, **{_form_slot(form): form})
 
 
 def _form_slot(form: Any) -> str:
-    return {SubmitPlanForm: "submit_form", ApprovePlanForm: "approve_form",
-            ReturnPlanForm: "return_form", NewVersionForm: "version_form",
-            DeleteLineForm: "delete_form"}[type(form)]
+    return {
+        SubmitPlanForm: "submit_form",
+        ApprovePlanForm: "approve_form",
+        ReturnPlanForm: "return_form",
+        NewVersionForm: "version_form",
+        DeleteLineForm: "delete_form",
+    }[type(form)]
 
 
-def _refused(form: FlaskForm, error: DomainError, *,
-             field_for: Any = None) -> tuple[list[str], int]:
+def _refused(
+    form: FlaskForm, error: DomainError, *, field_for: Any = None
+) -> tuple[list[str], int]:
     """Roll back, put each problem against its field where the form has one and the rest in the
     error summary, and say which status to answer with (409 for an out-of-date page)."""
     db.session.rollback()
@@ -299,8 +383,14 @@ def describe_problem(problem: Problem) -> str:
     return text
 
 
-def _render_detail(plan: DeliveryPlan, *, status: int = 200, form: Any = None,
-                   summary_problems: list[str] | None = None, **forms: Any) -> Any:
+def _render_detail(
+    plan: DeliveryPlan,
+    *,
+    status: int = 200,
+    form: Any = None,
+    summary_problems: list[str] | None = None,
+    **forms: Any,
+) -> Any:
     summary = plan_queries.summarise_plan(plan)
     lock = {"lock_version": plan.lock_version}
     forms = {
@@ -313,25 +403,34 @@ def _render_detail(plan: DeliveryPlan, *, status: int = 200, form: Any = None,
     editable = plan.status.is_editable and _can_edit_for(plan.recipient)
     versions = plan_queries.plan_versions(plan.recipient_id, plan.financial_year)
     return render_template(
-        "grants/plans/plan_detail.html", plan=plan, summary=summary,
-        streams=summary.streams, checks=_check_items(plan, summary.problems, editable),
+        "grants/plans/plan_detail.html",
+        plan=plan,
+        summary=summary,
+        streams=summary.streams,
+        checks=_check_items(plan, summary.problems, editable),
         warnings=[describe_problem(p) for p in summary.warnings],
-        editable=editable, can_edit=_can_edit_for(plan.recipient),
-        is_latest=versions[0].id == plan.id, versions=versions, share=format_share,
-        ReviewStatus=ReviewStatus, form=form, summary_problems=summary_problems or [],
-        **forms), status
+        editable=editable,
+        can_edit=_can_edit_for(plan.recipient),
+        is_latest=versions[0].id == plan.id,
+        versions=versions,
+        share=format_share,
+        ReviewStatus=ReviewStatus,
+        form=form,
+        summary_problems=summary_problems or [],
+        **forms,
+    ), status
 
 
-def _check_items(plan: DeliveryPlan, problems: list[Problem],
-                 editable: bool) -> list[dict[str, str | None]]:
+def _check_items(
+    plan: DeliveryPlan, problems: list[Problem], editable: bool
+) -> list[dict[str, str | None]]:
     """The checks for the page: each problem, linked to its line when the line can be fixed."""
     line_ids = {line.line_ref: line.id for line in plan.lines}
     items = []
     for problem in problems:
         href = None
         if editable and isinstance(problem, PlanProblem) and problem.line_ref in line_ids:
-            href = url_for("plans.line_edit", plan_id=plan.id,
-                           line_id=line_ids[problem.line_ref])
+            href = url_for("plans.line_edit", plan_id=plan.id, line_id=line_ids[problem.line_ref])
         elif editable and problem.column in HEADER_FIELDS:
             href = url_for("plans.plan_edit", plan_id=plan.id)
         items.append({"text": describe_problem(problem), "href": href})
@@ -372,8 +471,9 @@ def _year_or_404(text: str) -> str:
 
 def _line_form() -> PlanLineForm:
     form = PlanLineForm()
-    form.grant_stream.choices = [(s.code, f"{s.code}: {s.name}")
-                                 for s in plan_queries.list_grant_streams()]
+    form.grant_stream.choices = [
+        (s.code, f"{s.code}: {s.name}") for s in plan_queries.list_grant_streams()
+    ]
     return form
 
 
@@ -392,5 +492,4 @@ def _line_input(form: PlanLineForm) -> plan_services.LineInput:
 
 
 def _header_input(form: Any) -> plan_services.HeaderInput:
-    return plan_services.HeaderInput(**{name: getattr(form, name).data
-                                        for name in HEADER_FIELDS})
+    return plan_services.HeaderInput(**{name: getattr(form, name).data for name in HEADER_FIELDS})

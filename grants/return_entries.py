@@ -32,8 +32,12 @@ from grants.figures import Thresholds, is_reason_required
 from grants.vocabulary import REACH_BANDS, MatchKind
 
 REACH_FIELDS = tuple(name for name, _ in REACH_BANDS)
-MATCH_KINDS = {"cash": MatchKind.CASH, "in_kind": MatchKind.IN_KIND, "in kind": MatchKind.IN_KIND,
-               "inkind": MatchKind.IN_KIND}
+MATCH_KINDS = {
+    "cash": MatchKind.CASH,
+    "in_kind": MatchKind.IN_KIND,
+    "in kind": MatchKind.IN_KIND,
+    "inkind": MatchKind.IN_KIND,
+}
 
 
 @dataclass(frozen=True)
@@ -110,8 +114,9 @@ class CheckedEntries:
     reach: dict[str, int] = field(default_factory=dict)
 
 
-def check_entries(entries: ReturnEntries, profiles: Mapping[str, Decimal], *, quarter: int,
-                  thresholds: Thresholds) -> tuple[Problems, CheckedEntries]:
+def check_entries(
+    entries: ReturnEntries, profiles: Mapping[str, Decimal], *, quarter: int, thresholds: Thresholds
+) -> tuple[Problems, CheckedEntries]:
     """Check what was entered against the plan's lines (``profiles``: line ref -> the quarter's
     profile); return every problem and the checked values. Writes nothing."""
     problems = Problems()
@@ -121,37 +126,62 @@ def check_entries(entries: ReturnEntries, profiles: Mapping[str, Decimal], *, qu
         ref = (entry.line_ref or "").strip()
         where = {"file": entry.file, "row": entry.row}
         if ref not in profiles:
-            problems.add(f"line {ref!r} is not a line of this grant in the approved plan"
-                         if ref else "the line reference is missing",
-                         column=entry.prefix + "line_ref", **where)
+            problems.add(
+                f"line {ref!r} is not a line of this grant in the approved plan"
+                if ref
+                else "the line reference is missing",
+                column=entry.prefix + "line_ref",
+                **where,
+            )
             continue
         if ref in first_row:
             earlier = f" (first at row {first_row[ref]})" if first_row[ref] else ""
-            problems.add(f"line {ref} appears more than once{earlier}",
-                         column=entry.prefix + "line_ref", **where)
+            problems.add(
+                f"line {ref} appears more than once{earlier}",
+                column=entry.prefix + "line_ref",
+                **where,
+            )
             continue
         first_row[ref] = entry.row
-        actual = _amount(entry.actual, f"line {ref} actual", entry.prefix + "actual",
-                         problems, where)
-        forecast = _amount(entry.forecast_remaining, f"line {ref} forecast remaining",
-                           entry.prefix + "forecast_remaining", problems, where)
+        actual = _amount(
+            entry.actual, f"line {ref} actual", entry.prefix + "actual", problems, where
+        )
+        forecast = _amount(
+            entry.forecast_remaining,
+            f"line {ref} forecast remaining",
+            entry.prefix + "forecast_remaining",
+            problems,
+            where,
+        )
         if forecast is not None and quarter == 4 and forecast != 0:
-            problems.add(f"line {ref} forecast remaining: Q4 is the last quarter, so nothing "
-                         "is left to forecast; enter 0", column=entry.prefix +
-                         "forecast_remaining", **where)
+            problems.add(
+                f"line {ref} forecast remaining: Q4 is the last quarter, so nothing "
+                "is left to forecast; enter 0",
+                column=entry.prefix + "forecast_remaining",
+                **where,
+            )
         reason = (entry.variance_reason or "").strip() or None
-        if actual is not None and reason is None and is_reason_required(
-                profiles[ref], actual, thresholds):
-            problems.add(_reason_message(ref, profiles[ref], actual, thresholds),
-                         column=entry.prefix + "variance_reason", **where)
+        if (
+            actual is not None
+            and reason is None
+            and is_reason_required(profiles[ref], actual, thresholds)
+        ):
+            problems.add(
+                _reason_message(ref, profiles[ref], actual, thresholds),
+                column=entry.prefix + "variance_reason",
+                **where,
+            )
         if actual is not None and forecast is not None:
             checked.lines[ref] = CheckedLine(actual, forecast, reason)
     if entries.every_line:
         for ref in profiles:
             if ref not in first_row:
-                problems.add(f"line {ref} of the approved plan is missing; list every line "
-                             "(0 where nothing was spent)", file=entries.lines_file,
-                             column="line_ref")
+                problems.add(
+                    f"line {ref} of the approved plan is missing; list every line "
+                    "(0 where nothing was spent)",
+                    file=entries.lines_file,
+                    column="line_ref",
+                )
     for entry in entries.match_lines or ():
         match = _check_match(entry, problems)
         if match is not None:
@@ -163,19 +193,23 @@ def check_entries(entries: ReturnEntries, profiles: Mapping[str, Decimal], *, qu
     return problems, checked
 
 
-
 # --- helpers ------------------------------------------------------------------------------------
 
-def _amount(value: object, what: str, column: str, problems: Problems,
-            where: Mapping[str, object]) -> Decimal | None:
+
+def _amount(
+    value: object, what: str, column: str, problems: Problems, where: Mapping[str, object]
+) -> Decimal | None:
     try:
         amount = to_money(value, field=what)
     except MoneyError as error:
         problems.add(str(error), column=column, **where)  # type: ignore[arg-type]
         return None
     if amount < 0:
-        problems.add(f"{what}: {format_gbp(amount)} is negative; amounts must be 0 or more",
-                     column=column, **where)  # type: ignore[arg-type]
+        problems.add(
+            f"{what}: {format_gbp(amount)} is negative; amounts must be 0 or more",
+            column=column,
+            **where,
+        )  # type: ignore[arg-type]
         return None
     return amount
 
@@ -183,9 +217,11 @@ def _amount(value: object, what: str, column: str, problems: Problems,
 def _reason_message(ref: str, profile: Decimal, actual: Decimal, thresholds: Thresholds) -> str:
     difference = actual - profile
     sign = "+" if difference > 0 else ""
-    return (f"line {ref}: the actual {format_gbp(actual)} differs from the profile "
-            f"{format_gbp(profile)} by {sign}{format_gbp(difference)}, above the threshold "
-            f"({thresholds.percent}% or {format_gbp(thresholds.amount)}); give a variance reason")
+    return (
+        f"line {ref}: the actual {format_gbp(actual)} differs from the profile "
+        f"{format_gbp(profile)} by {sign}{format_gbp(difference)}, above the threshold "
+        f"({thresholds.percent}% or {format_gbp(thresholds.amount)}); give a variance reason"
+    )
 
 
 def _check_match(entry: MatchEntry, problems: Problems) -> CheckedMatch | None:
@@ -194,33 +230,47 @@ def _check_match(entry: MatchEntry, problems: Problems) -> CheckedMatch | None:
     contributor = (entry.contributor or "").strip()
     label = f"match funding from {contributor}" if contributor else "match funding"
     if not contributor:
-        problems.add("match funding: enter the contributor", column=entry.prefix + "contributor",
-                     **where)
+        problems.add(
+            "match funding: enter the contributor", column=entry.prefix + "contributor", **where
+        )
     kind = MATCH_KINDS.get((entry.kind or "").strip().lower().replace("-", " "))
     if kind is None:
-        problems.add(f"{label}: the kind must be cash or in_kind, not {entry.kind or 'blank'!r}",
-                     column=entry.prefix + "kind", **where)
+        problems.add(
+            f"{label}: the kind must be cash or in_kind, not {entry.kind or 'blank'!r}",
+            column=entry.prefix + "kind",
+            **where,
+        )
     amount = _amount(entry.amount, f"{label} amount", entry.prefix + "amount", problems, where)
     if amount is not None and amount == 0:
-        problems.add(f"{label} amount: must be more than £0.00", column=entry.prefix + "amount",
-                     **where)
+        problems.add(
+            f"{label} amount: must be more than £0.00", column=entry.prefix + "amount", **where
+        )
     basis = (entry.valuation_basis or "").strip() or None
     if kind is MatchKind.IN_KIND and basis is None:
-        problems.add(f"{label}: in-kind match funding needs its valuation basis (for example "
-                     "staff hours at cost)", column=entry.prefix + "valuation_basis", **where)
+        problems.add(
+            f"{label}: in-kind match funding needs its valuation basis (for example "
+            "staff hours at cost)",
+            column=entry.prefix + "valuation_basis",
+            **where,
+        )
     if len(problems) > before or kind is None or amount is None:
         return None
-    return CheckedMatch(contributor=contributor[:200], kind=kind, amount=amount,
-                        evidence_reference=(entry.evidence_reference or "").strip()[:200] or None,
-                        valuation_basis=basis)
+    return CheckedMatch(
+        contributor=contributor[:200],
+        kind=kind,
+        amount=amount,
+        evidence_reference=(entry.evidence_reference or "").strip()[:200] or None,
+        valuation_basis=basis,
+    )
 
 
 def _whole_number(entry: ReachEntry, problems: Problems) -> int | None:
     label = dict(REACH_BANDS).get(entry.band)
     where = {"file": entry.file, "row": entry.row, "column": entry.column or entry.band}
     if label is None:
-        problems.add(f"unknown reach band {entry.band!r}; the bands are "
-                     f"{', '.join(REACH_FIELDS)}", **where)  # type: ignore[arg-type]
+        problems.add(
+            f"unknown reach band {entry.band!r}; the bands are {', '.join(REACH_FIELDS)}", **where
+        )  # type: ignore[arg-type]
         return None
     value = entry.number
     text = "" if value is None else str(value).strip().replace(",", "")
@@ -230,16 +280,20 @@ def _whole_number(entry: ReachEntry, problems: Problems) -> int | None:
     if text == "":
         return 0
     if not text.isdigit():
-        problems.add(f"{label}: {value!r} is not a whole number of 0 or more",
-                     **where)  # type: ignore[arg-type]
+        problems.add(f"{label}: {value!r} is not a whole number of 0 or more", **where)  # type: ignore[arg-type]
         return None
     return int(text)
 
 
-def reach_entries(values: Mapping[str, object], *, file: str | None = None,
-                  rows: Mapping[str, int] | None = None,
-                  column: str | None = None) -> tuple[ReachEntry, ...]:
+def reach_entries(
+    values: Mapping[str, object],
+    *,
+    file: str | None = None,
+    rows: Mapping[str, int] | None = None,
+    column: str | None = None,
+) -> tuple[ReachEntry, ...]:
     """Reach entries from band -> number (a form's fields, or a sheet's rows)."""
-    return tuple(ReachEntry(band=band, number=number, file=file,
-                            row=(rows or {}).get(band), column=column)
-                 for band, number in values.items())
+    return tuple(
+        ReachEntry(band=band, number=number, file=file, row=(rows or {}).get(band), column=column)
+        for band, number in values.items()
+    )

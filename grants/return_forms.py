@@ -50,16 +50,20 @@ from grants.return_models import QuarterlyReturn
 from grants.vocabulary import REACH_BANDS, MatchKind
 from web.forms import attach_problems
 
-MATCH_KIND_CHOICES = [("", "Choose"), (MatchKind.CASH.value, "Cash"),
-                      (MatchKind.IN_KIND.value, "In kind")]
+MATCH_KIND_CHOICES = [
+    ("", "Choose"),
+    (MatchKind.CASH.value, "Cash"),
+    (MatchKind.IN_KIND.value, "In kind"),
+]
 BLANK_MATCH_LINES = 1  # empty match lines offered at the end of the form
 
 
 class LockedForm(FlaskForm):
     """A form that changes a return: it carries the return's version as the user loaded it."""
 
-    lock_version = HiddenField(validators=[DataRequired(
-        message="This page is out of date: reload it and try again")])
+    lock_version = HiddenField(
+        validators=[DataRequired(message="This page is out of date: reload it and try again")]
+    )
 
     @property
     def loaded_version(self) -> int | None:
@@ -72,13 +76,23 @@ class LockedForm(FlaskForm):
 class NewReturnForm(FlaskForm):
     recipient = SelectField("Spoke or Hub", widget=GovSelect(), choices=[], coerce=str)
     grant = SelectField("Grant", widget=GovSelect(), choices=[], coerce=str)
-    financial_year = StringField("Financial year", widget=GovTextInput(),
-                                 description="For example 2024-25",
-                                 validators=[DataRequired(message="Enter the financial year")])
-    quarter = RadioField("Quarter", widget=GovRadioInput(), choices=[
-        ("1", "Q1 (April to June)"), ("2", "Q2 (July to September)"),
-        ("3", "Q3 (October to December)"), ("4", "Q4 (January to March)")],
-        validators=[DataRequired(message="Choose the quarter")])
+    financial_year = StringField(
+        "Financial year",
+        widget=GovTextInput(),
+        description="For example 2024-25",
+        validators=[DataRequired(message="Enter the financial year")],
+    )
+    quarter = RadioField(
+        "Quarter",
+        widget=GovRadioInput(),
+        choices=[
+            ("1", "Q1 (April to June)"),
+            ("2", "Q2 (July to September)"),
+            ("3", "Q3 (October to December)"),
+            ("4", "Q4 (January to March)"),
+        ],
+        validators=[DataRequired(message="Choose the quarter")],
+    )
     submit = SubmitField("Start the return", widget=GovSubmitInput())
 
 
@@ -87,27 +101,34 @@ class LineForm(Form):
 
     line_ref = HiddenField()
     actual = StringField("Actual", widget=GovTextInput())
-    forecast_remaining = StringField("Forecast for the remaining quarters",
-                                     widget=GovTextInput())
-    variance_reason = TextAreaField("Variance reason", widget=GovTextArea(),
-                                    validators=[Optional(), Length(max=2000)])
+    forecast_remaining = StringField("Forecast for the remaining quarters", widget=GovTextInput())
+    variance_reason = TextAreaField(
+        "Variance reason", widget=GovTextArea(), validators=[Optional(), Length(max=2000)]
+    )
 
 
 class MatchForm(Form):
-    contributor = StringField("Contributor", widget=GovTextInput(),
-                              validators=[Optional(), Length(max=200)])
+    contributor = StringField(
+        "Contributor", widget=GovTextInput(), validators=[Optional(), Length(max=200)]
+    )
     kind = SelectField("Cash or in kind", widget=GovSelect(), choices=MATCH_KIND_CHOICES)
     amount = StringField("Amount (£)", widget=GovTextInput())
-    evidence_reference = StringField("Evidence reference", widget=GovTextInput(),
-                                     validators=[Optional(), Length(max=200)])
-    valuation_basis = StringField("Valuation basis (in kind)", widget=GovTextInput(),
-                                  validators=[Optional(), Length(max=2000)])
+    evidence_reference = StringField(
+        "Evidence reference", widget=GovTextInput(), validators=[Optional(), Length(max=200)]
+    )
+    valuation_basis = StringField(
+        "Valuation basis (in kind)",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=2000)],
+    )
     remove = BooleanField("Remove this line", widget=GovCheckboxInput())
 
     @property
     def is_blank(self) -> bool:
-        return not any((getattr(self, name).data or "").strip() for name in (
-            "contributor", "kind", "amount", "evidence_reference", "valuation_basis"))
+        return not any(
+            (getattr(self, name).data or "").strip()
+            for name in ("contributor", "kind", "amount", "evidence_reference", "valuation_basis")
+        )
 
 
 class EditReturnForm(LockedForm):
@@ -120,11 +141,14 @@ class EditReturnForm(LockedForm):
     reach_parents_carers = StringField(widget=GovTextInput())
     reach_professionals = StringField(widget=GovTextInput())
     narrative = TextAreaField(
-        "Narrative", widget=GovTextArea(),
+        "Narrative",
+        widget=GovTextArea(),
         description="Delivery this quarter: what happened, what changed, what is next",
-        validators=[Optional(), Length(max=10000)])
-    risks = TextAreaField("Risks and issues", widget=GovTextArea(),
-                          validators=[Optional(), Length(max=10000)])
+        validators=[Optional(), Length(max=10000)],
+    )
+    risks = TextAreaField(
+        "Risks and issues", widget=GovTextArea(), validators=[Optional(), Length(max=10000)]
+    )
     add_match = SubmitField("Save and add another match funding line", widget=GovSubmitInput())
     submit = SubmitField("Save the return", widget=GovSubmitInput())
 
@@ -132,16 +156,24 @@ class EditReturnForm(LockedForm):
         """Load the return's values into the form (a GET)."""
         self.lock_version.data = str(ret.lock_version)
         for line in ret.lines:
-            self.lines.append_entry({
-                "line_ref": line.plan_line.line_ref, "actual": str(line.actual),
-                "forecast_remaining": str(line.forecast_remaining),
-                "variance_reason": line.variance_reason or ""})
+            self.lines.append_entry(
+                {
+                    "line_ref": line.plan_line.line_ref,
+                    "actual": str(line.actual),
+                    "forecast_remaining": str(line.forecast_remaining),
+                    "variance_reason": line.variance_reason or "",
+                }
+            )
         for match in ret.match_lines:
-            self.match_lines.append_entry({
-                "contributor": match.contributor, "kind": match.kind.value,
-                "amount": str(match.amount),
-                "evidence_reference": match.evidence_reference or "",
-                "valuation_basis": match.valuation_basis or ""})
+            self.match_lines.append_entry(
+                {
+                    "contributor": match.contributor,
+                    "kind": match.kind.value,
+                    "amount": str(match.amount),
+                    "evidence_reference": match.evidence_reference or "",
+                    "valuation_basis": match.valuation_basis or "",
+                }
+            )
         self.add_blank_match_lines()
         for band, _ in REACH_BANDS:
             getattr(self, band).data = str(getattr(ret, band))
@@ -169,58 +201,85 @@ class EditReturnForm(LockedForm):
         """What was typed, as the entries the services check (blank and removed match lines
         are dropped)."""
         return ReturnEntries(
-            lines=tuple(LineEntry(
-                line_ref=entry.form.line_ref.data or "", actual=entry.form.actual.data or "",
-                forecast_remaining=entry.form.forecast_remaining.data or "",
-                variance_reason=entry.form.variance_reason.data, prefix=f"{entry.name}-")
-                for entry in self.lines),
-            match_lines=tuple(MatchEntry(
-                contributor=entry.form.contributor.data, kind=entry.form.kind.data,
-                amount=entry.form.amount.data or "",
-                evidence_reference=entry.form.evidence_reference.data,
-                valuation_basis=entry.form.valuation_basis.data, prefix=f"{entry.name}-")
+            lines=tuple(
+                LineEntry(
+                    line_ref=entry.form.line_ref.data or "",
+                    actual=entry.form.actual.data or "",
+                    forecast_remaining=entry.form.forecast_remaining.data or "",
+                    variance_reason=entry.form.variance_reason.data,
+                    prefix=f"{entry.name}-",
+                )
+                for entry in self.lines
+            ),
+            match_lines=tuple(
+                MatchEntry(
+                    contributor=entry.form.contributor.data,
+                    kind=entry.form.kind.data,
+                    amount=entry.form.amount.data or "",
+                    evidence_reference=entry.form.evidence_reference.data,
+                    valuation_basis=entry.form.valuation_basis.data,
+                    prefix=f"{entry.name}-",
+                )
                 for entry in self.match_lines
-                if not entry.form.remove.data and not entry.form.is_blank),
+                if not entry.form.remove.data and not entry.form.is_blank
+            ),
             reach=reach_entries({band: getattr(self, band).data for band, _ in REACH_BANDS}),
-            narrative=self.narrative.data or "", risks=self.risks.data or "")
+            narrative=self.narrative.data or "",
+            risks=self.risks.data or "",
+        )
 
 
 class SubmitReturnForm(LockedForm):
-    certified_name = StringField("Your name", widget=GovTextInput(),
-                                 validators=[Optional(), Length(max=200)])
-    certified_role = StringField("Your role", widget=GovTextInput(),
-                                 description="For example spoke lead or section 151 officer",
-                                 validators=[Optional(), Length(max=200)])
+    certified_name = StringField(
+        "Your name", widget=GovTextInput(), validators=[Optional(), Length(max=200)]
+    )
+    certified_role = StringField(
+        "Your role",
+        widget=GovTextInput(),
+        description="For example spoke lead or section 151 officer",
+        validators=[Optional(), Length(max=200)],
+    )
     certify = BooleanField(
         "I certify that this return is correct: the spend was incurred on the approved delivery "
         "plan, and the match funding and reach are supported by evidence held locally",
-        widget=GovCheckboxInput())
+        widget=GovCheckboxInput(),
+    )
     submit = SubmitField("Certify and submit", widget=GovSubmitInput())
 
 
 class ApproveReturnForm(LockedForm):
-    comment = TextAreaField("Comment (optional)", widget=GovTextArea(),
-                            validators=[Optional(), Length(max=2000)])
+    comment = TextAreaField(
+        "Comment (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=2000)]
+    )
     submit = SubmitField("Approve and lock the return", widget=GovSubmitInput())
 
 
 class SendBackReturnForm(LockedForm):
-    comment = TextAreaField("What needs changing", widget=GovTextArea(),
-                            validators=[Optional(), Length(max=2000)])
+    comment = TextAreaField(
+        "What needs changing", widget=GovTextArea(), validators=[Optional(), Length(max=2000)]
+    )
     submit = SubmitField("Return it to the spoke", widget=GovSubmitInput())
 
 
 class ReopenReturnForm(LockedForm):
-    reason = TextAreaField("Reason for reopening", widget=GovTextArea(),
-                           description="Recorded in the audit log",
-                           validators=[Optional(), Length(max=2000)])
+    reason = TextAreaField(
+        "Reason for reopening",
+        widget=GovTextArea(),
+        description="Recorded in the audit log",
+        validators=[Optional(), Length(max=2000)],
+    )
     submit = SubmitField("Reopen the return", widget=GovSubmitInput())
 
 
 class ImportReturnForm(LockedForm):
-    file = FileField("Filled-in return template (XLSX)", widget=GovFileInput(), validators=[
-        FileRequired(message="Choose the XLSX file"),
-        FileAllowed(["xlsx"], "The file must be the .xlsx return template")])
+    file = FileField(
+        "Filled-in return template (XLSX)",
+        widget=GovFileInput(),
+        validators=[
+            FileRequired(message="Choose the XLSX file"),
+            FileAllowed(["xlsx"], "The file must be the .xlsx return template"),
+        ],
+    )
     dry_run = BooleanField("Only check the file: save nothing", widget=GovCheckboxInput())
     submit = SubmitField("Import the file", widget=GovSubmitInput())
 
@@ -232,14 +291,22 @@ class CloseYearForm(FlaskForm):
     submit = SubmitField("Close the year", widget=GovSubmitInput())
 
     def reasons(self) -> dict[str, str]:
-        return {name.removeprefix("reason-"): field.data or ""
-                for name, field in self._fields.items() if name.startswith("reason-")}
+        return {
+            name.removeprefix("reason-"): field.data or ""
+            for name, field in self._fields.items()
+            if name.startswith("reason-")
+        }
 
 
 def close_year_form(codes_and_names: Iterable[tuple[str, str]]) -> CloseYearForm:
-    fields = {f"reason-{code}": TextAreaField(
-        f"Reason for {name}'s underspend", widget=GovTextArea(),
-        validators=[Optional(), Length(max=2000)]) for code, name in codes_and_names}
+    fields = {
+        f"reason-{code}": TextAreaField(
+            f"Reason for {name}'s underspend",
+            widget=GovTextArea(),
+            validators=[Optional(), Length(max=2000)],
+        )
+        for code, name in codes_and_names
+    }
     form_class = type("CloseYearFormFor", (CloseYearForm,), fields)
     form: CloseYearForm = form_class()
     return form

@@ -69,19 +69,28 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 
 # --- the template ---------------------------------------------------------------------------------
 
-def template_filename(recipient: Organisation, stream: GrantStream, financial_year: str,
-                      quarter: int) -> str:
+
+def template_filename(
+    recipient: Organisation, stream: GrantStream, financial_year: str, quarter: int
+) -> str:
     return f"return-{recipient.code}-{stream.code}-{financial_year}-Q{quarter}.xlsx"
 
 
 def build_template_for(ret: QuarterlyReturn) -> bytes:
     """The template for an open return, filled in with what it holds so far."""
-    return _workbook(ret.recipient, ret.grant_stream, ret.financial_year, ret.quarter,
-                     [line.plan_line for line in ret.lines], ret)
+    return _workbook(
+        ret.recipient,
+        ret.grant_stream,
+        ret.financial_year,
+        ret.quarter,
+        [line.plan_line for line in ret.lines],
+        ret,
+    )
 
 
-def build_template(*, spoke_code: str, grant_code: str, financial_year: str,
-                   quarter: int) -> tuple[str, bytes]:
+def build_template(
+    *, spoke_code: str, grant_code: str, financial_year: str, quarter: int
+) -> tuple[str, bytes]:
     """The template for a spoke (or ``hub``), grant, year and quarter: from the return if it
     has been started, else from the approved plan. Returns (file name, bytes)."""
     problems = Problems()
@@ -107,35 +116,74 @@ def build_template(*, spoke_code: str, grant_code: str, financial_year: str,
     plan = approved_plan_for(recipient.id, year)
     lines = queries.plan_lines_for(plan, stream.id) if plan is not None else []
     if not lines:
-        raise DomainError("No template was made", [Problem(
-            f"{recipient.name} has no approved delivery plan with {stream.code} lines for "
-            f"{year}", column="spoke")])
+        raise DomainError(
+            "No template was made",
+            [
+                Problem(
+                    f"{recipient.name} has no approved delivery plan with {stream.code} lines for "
+                    f"{year}",
+                    column="spoke",
+                )
+            ],
+        )
     return name, _workbook(recipient, stream, year, quarter, lines, None)
 
 
-def _workbook(recipient: Organisation, stream: GrantStream, financial_year: str, quarter: int,
-              lines: list[PlanLine], ret: QuarterlyReturn | None) -> bytes:
+def _workbook(
+    recipient: Organisation,
+    stream: GrantStream,
+    financial_year: str,
+    quarter: int,
+    lines: list[PlanLine],
+    ret: QuarterlyReturn | None,
+) -> bytes:
     values = {line.plan_line_id: line for line in ret.lines} if ret is not None else {}
-    spend: list[list[object]] = [[
-        "line_ref", "title", "category", "annual_budget", f"profile_q{quarter}", "actual",
-        "forecast_remaining", "variance_reason"]]
+    spend: list[list[object]] = [
+        [
+            "line_ref",
+            "title",
+            "category",
+            "annual_budget",
+            f"profile_q{quarter}",
+            "actual",
+            "forecast_remaining",
+            "variance_reason",
+        ]
+    ]
     for plan_line in lines:
         entered = values.get(plan_line.id)
-        spend.append([
-            plan_line.line_ref, plan_line.title, plan_line.category.label,
-            plan_line.annual_budget, plan_line.profile[quarter - 1],
-            entered.actual if entered else ZERO,
-            entered.forecast_remaining if entered else ZERO,
-            entered.variance_reason if entered else None])
+        spend.append(
+            [
+                plan_line.line_ref,
+                plan_line.title,
+                plan_line.category.label,
+                plan_line.annual_budget,
+                plan_line.profile[quarter - 1],
+                entered.actual if entered else ZERO,
+                entered.forecast_remaining if entered else ZERO,
+                entered.variance_reason if entered else None,
+            ]
+        )
     last = len(spend)
-    spend.append(["Total", None, None] + [
-        Formula(f"=SUM({column}2:{column}{last})", sum(
-            (row[index] for row in spend[1:]), ZERO))  # type: ignore[misc]
-        for column, index in (("D", 3), ("E", 4), ("F", 5), ("G", 6))] + [None])
+    spend.append(
+        ["Total", None, None]
+        + [
+            Formula(f"=SUM({column}2:{column}{last})", sum((row[index] for row in spend[1:]), ZERO))  # type: ignore[misc]
+            for column, index in (("D", 3), ("E", 4), ("F", 5), ("G", 6))
+        ]
+        + [None]
+    )
     match: list[list[object]] = [list(MATCH_COLUMNS)]
     for item in ret.match_lines if ret is not None else []:
-        match.append([item.contributor, item.kind.value, item.amount, item.evidence_reference,
-                      item.valuation_basis])
+        match.append(
+            [
+                item.contributor,
+                item.kind.value,
+                item.amount,
+                item.evidence_reference,
+                item.valuation_basis,
+            ]
+        )
     reach: list[list[object]] = [["band", "number"]]
     for band, label in REACH_BANDS:
         reach.append([label, getattr(ret, band) if ret is not None else 0])
@@ -145,15 +193,20 @@ def _workbook(recipient: Organisation, stream: GrantStream, financial_year: str,
         ["grant", stream.code, stream.name],
         ["financial_year", financial_year, None],
         ["quarter", quarter, "Leave these four as they are: they say which return this is."],
-        ["narrative", ret.narrative if ret is not None else None,
-         "Delivery this quarter: what happened, what changed, what is next."],
+        [
+            "narrative",
+            ret.narrative if ret is not None else None,
+            "Delivery this quarter: what happened, what changed, what is next.",
+        ],
         ["risks", ret.risks if ret is not None else None, "Risks and issues (optional)."],
     ]
-    return write_xlsx({RETURN_SHEET: about, SPEND_SHEET: spend, MATCH_SHEET: match,
-                       REACH_SHEET: reach})
+    return write_xlsx(
+        {RETURN_SHEET: about, SPEND_SHEET: spend, MATCH_SHEET: match, REACH_SHEET: reach}
+    )
 
 
 # --- reading a workbook ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ParsedReturn:
@@ -176,68 +229,99 @@ def read_return_workbook(content: bytes, filename: str) -> ParsedReturn:
     """Read a filled-in template. Raises ``DomainError`` only when the file cannot be read as a
     workbook at all; everything else is collected in the result's ``problems``."""
     if not filename.lower().endswith(".xlsx"):
-        raise DomainError(f"{filename} was not imported", [Problem(
-            "the file must be the .xlsx return template", file=filename)])
+        raise DomainError(
+            f"{filename} was not imported",
+            [Problem("the file must be the .xlsx return template", file=filename)],
+        )
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
         names = {name.strip().lower(): name for name in workbook.sheet_names}
-        sheets = {wanted: [[cell_text(c) for c in row] for row in workbook.get_sheet_by_name(
-                      names[wanted.lower()]).to_python(skip_empty_area=False)]
-                  for wanted in (RETURN_SHEET, SPEND_SHEET, MATCH_SHEET, REACH_SHEET)
-                  if wanted.lower() in names}
+        sheets = {
+            wanted: [
+                [cell_text(c) for c in row]
+                for row in workbook.get_sheet_by_name(names[wanted.lower()]).to_python(
+                    skip_empty_area=False
+                )
+            ]
+            for wanted in (RETURN_SHEET, SPEND_SHEET, MATCH_SHEET, REACH_SHEET)
+            if wanted.lower() in names
+        }
     except Exception as error:  # calamine raises several types for a damaged or non-XLSX file
-        raise DomainError(f"{filename} was not imported", [Problem(
-            f"not a readable XLSX workbook ({error})", file=filename)]) from None
+        raise DomainError(
+            f"{filename} was not imported",
+            [Problem(f"not a readable XLSX workbook ({error})", file=filename)],
+        ) from None
     problems = Problems()
     for wanted in (RETURN_SHEET, SPEND_SHEET, MATCH_SHEET, REACH_SHEET):
         if wanted not in sheets:
-            problems.add(f"the workbook has no {wanted!r} sheet; use the template the system "
-                         "generates", file=filename)
+            problems.add(
+                f"the workbook has no {wanted!r} sheet; use the template the system generates",
+                file=filename,
+            )
     about, rows = _read_about(sheets.get(RETURN_SHEET), problems)
     lines = _read_spend(sheets.get(SPEND_SHEET), problems)
     entries = ReturnEntries(
         lines=lines or (),
         match_lines=_read_match(sheets.get(MATCH_SHEET), problems),
         reach=_read_reach(sheets.get(REACH_SHEET), problems),
-        narrative=about.get("narrative", ""), risks=about.get("risks", ""),
+        narrative=about.get("narrative", ""),
+        risks=about.get("risks", ""),
         # Only a Spend sheet that could be read must list every line: a missing sheet or column
         # is the problem to fix, not each line it hides.
-        every_line=lines is not None, lines_file=f"{SPEND_SHEET} sheet")
+        every_line=lines is not None,
+        lines_file=f"{SPEND_SHEET} sheet",
+    )
     return ParsedReturn(
-        filename=filename, spoke=about.get("spoke", ""), grant=about.get("grant", ""),
-        financial_year=about.get("financial_year", ""), quarter=about.get("quarter", ""),
-        rows=rows, entries=entries, problems=tuple(problems))
+        filename=filename,
+        spoke=about.get("spoke", ""),
+        grant=about.get("grant", ""),
+        financial_year=about.get("financial_year", ""),
+        quarter=about.get("quarter", ""),
+        rows=rows,
+        entries=entries,
+        problems=tuple(problems),
+    )
 
 
-def _columns(records: list[list[str]], sheet: str, required: tuple[str, ...],
-             problems: Problems) -> dict[str, int] | None:
+def _columns(
+    records: list[list[str]], sheet: str, required: tuple[str, ...], problems: Problems
+) -> dict[str, int] | None:
     """The header's column positions (lower-case names), or None when a required one is
     missing (each missing one is a problem)."""
     if not records:
-        problems.add("the sheet is empty; row 1 must be the header", file=f"{sheet} sheet",
-                     row=1)
+        problems.add("the sheet is empty; row 1 must be the header", file=f"{sheet} sheet", row=1)
         return None
     columns = {cell.strip().lower(): i for i, cell in enumerate(records[0]) if cell.strip()}
     missing = [name for name in required if name not in columns]
     for name in missing:
-        problems.add(f"the column {name!r} is missing from the header", file=f"{sheet} sheet",
-                     row=1, column=name)
+        problems.add(
+            f"the column {name!r} is missing from the header",
+            file=f"{sheet} sheet",
+            row=1,
+            column=name,
+        )
     return None if missing else columns
 
 
-def _data_rows(records: list[list[str]], columns: dict[str, int]
-               ) -> list[tuple[int, dict[str, str]]]:
+def _data_rows(
+    records: list[list[str]], columns: dict[str, int]
+) -> list[tuple[int, dict[str, str]]]:
     rows = []
     for number, record in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in record):
             continue
-        rows.append((number, {name: record[i].strip() if i < len(record) else ""
-                              for name, i in columns.items()}))
+        rows.append(
+            (
+                number,
+                {name: record[i].strip() if i < len(record) else "" for name, i in columns.items()},
+            )
+        )
     return rows
 
 
-def _read_about(records: list[list[str]] | None,
-                problems: Problems) -> tuple[dict[str, str], dict[str, int]]:
+def _read_about(
+    records: list[list[str]] | None, problems: Problems
+) -> tuple[dict[str, str], dict[str, int]]:
     if records is None:
         return {}, {}
     columns = _columns(records, RETURN_SHEET, ("field", "value"), problems)
@@ -252,13 +336,13 @@ def _read_about(records: list[list[str]] | None,
             rows[name] = number
     for name in IDENTITY_FIELDS:
         if name not in rows:
-            problems.add(f"the {name} row is missing", file=f"{RETURN_SHEET} sheet",
-                         column="field")
+            problems.add(f"the {name} row is missing", file=f"{RETURN_SHEET} sheet", column="field")
     return values, rows
 
 
-def _read_spend(records: list[list[str]] | None,
-                problems: Problems) -> tuple[LineEntry, ...] | None:
+def _read_spend(
+    records: list[list[str]] | None, problems: Problems
+) -> tuple[LineEntry, ...] | None:
     """The Spend sheet's lines (checking its Total row), or None when it cannot be read."""
     if records is None:
         return None
@@ -272,17 +356,24 @@ def _read_spend(records: list[list[str]] | None,
         if cells["line_ref"].lower() == "total":
             totals = (number, cells)
             continue
-        entries.append(LineEntry(line_ref=cells["line_ref"], actual=cells["actual"],
-                                 forecast_remaining=cells["forecast_remaining"],
-                                 variance_reason=cells["variance_reason"], file=where,
-                                 row=number))
+        entries.append(
+            LineEntry(
+                line_ref=cells["line_ref"],
+                actual=cells["actual"],
+                forecast_remaining=cells["forecast_remaining"],
+                variance_reason=cells["variance_reason"],
+                file=where,
+                row=number,
+            )
+        )
     if totals is not None:
         _check_totals(entries, *totals, problems)
     return tuple(entries)
 
 
-def _check_totals(entries: list[LineEntry], row: int, cells: dict[str, str],
-                  problems: Problems) -> None:
+def _check_totals(
+    entries: list[LineEntry], row: int, cells: dict[str, str], problems: Problems
+) -> None:
     """The Total row's actual and forecast must equal the lines' (when every line's amount
     reads as money: a line that does not is already a problem of its own)."""
     for name in ("actual", "forecast_remaining"):
@@ -294,9 +385,13 @@ def _check_totals(entries: list[LineEntry], row: int, cells: dict[str, str],
         except MoneyError:
             continue
         if stated != summed:
-            problems.add(f"the total {name.replace('_', ' ')} is {format_gbp(stated)} but the "
-                         f"lines add up to {format_gbp(summed)}", file=f"{SPEND_SHEET} sheet",
-                         row=row, column=name)
+            problems.add(
+                f"the total {name.replace('_', ' ')} is {format_gbp(stated)} but the "
+                f"lines add up to {format_gbp(summed)}",
+                file=f"{SPEND_SHEET} sheet",
+                row=row,
+                column=name,
+            )
 
 
 def _read_match(records: list[list[str]] | None, problems: Problems) -> tuple[MatchEntry, ...]:
@@ -306,11 +401,17 @@ def _read_match(records: list[list[str]] | None, problems: Problems) -> tuple[Ma
     if columns is None:
         return ()
     return tuple(
-        MatchEntry(contributor=cells["contributor"], kind=cells["kind"], amount=cells["amount"],
-                   evidence_reference=cells.get("evidence_reference"),
-                   valuation_basis=cells.get("valuation_basis"),
-                   file=f"{MATCH_SHEET} sheet", row=number)
-        for number, cells in _data_rows(records, columns))
+        MatchEntry(
+            contributor=cells["contributor"],
+            kind=cells["kind"],
+            amount=cells["amount"],
+            evidence_reference=cells.get("evidence_reference"),
+            valuation_basis=cells.get("valuation_basis"),
+            file=f"{MATCH_SHEET} sheet",
+            row=number,
+        )
+        for number, cells in _data_rows(records, columns)
+    )
 
 
 def _read_reach(records: list[list[str]] | None, problems: Problems) -> tuple[ReachEntry, ...]:
@@ -326,20 +427,36 @@ def _read_reach(records: list[list[str]] | None, problems: Problems) -> tuple[Re
     for number, cells in _data_rows(records, columns):
         band = by_name.get(cells["band"].lower())
         if band is None:
-            problems.add(f"unknown reach band {cells['band']!r}; use the template's bands",
-                         file=f"{REACH_SHEET} sheet", row=number, column="band")
+            problems.add(
+                f"unknown reach band {cells['band']!r}; use the template's bands",
+                file=f"{REACH_SHEET} sheet",
+                row=number,
+                column="band",
+            )
             continue
         if band in seen:
-            problems.add(f"{cells['band']} appears more than once (first at row {seen[band]})",
-                         file=f"{REACH_SHEET} sheet", row=number, column="band")
+            problems.add(
+                f"{cells['band']} appears more than once (first at row {seen[band]})",
+                file=f"{REACH_SHEET} sheet",
+                row=number,
+                column="band",
+            )
             continue
         seen[band] = number
-        entries.append(ReachEntry(band=band, number=cells["number"],
-                                  file=f"{REACH_SHEET} sheet", row=number, column="number"))
+        entries.append(
+            ReachEntry(
+                band=band,
+                number=cells["number"],
+                file=f"{REACH_SHEET} sheet",
+                row=number,
+                column="number",
+            )
+        )
     return tuple(entries)
 
 
 # --- the import ---------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ImportOutcome:
@@ -351,9 +468,14 @@ class ImportOutcome:
     ret: QuarterlyReturn | None = None
 
 
-def import_return(parsed: ParsedReturn, *, user: User | None, dry_run: bool = False,
-                  return_id: int | None = None,
-                  lock_version: int | None = None) -> ImportOutcome:
+def import_return(
+    parsed: ParsedReturn,
+    *,
+    user: User | None,
+    dry_run: bool = False,
+    return_id: int | None = None,
+    lock_version: int | None = None,
+) -> ImportOutcome:
     """Import a filled-in template: every check of a save, plus that the file names a known
     spoke, grant, year and quarter whose return is still open (a draft or returned return, or
     none yet: one is started). Any problem anywhere: nothing is written and every problem is
@@ -363,12 +485,16 @@ def import_return(parsed: ParsedReturn, *, user: User | None, dry_run: bool = Fa
     at = {"file": parsed.sheet, "column": "value"}
     recipient = queries.recipient_by_code(parsed.spoke) if parsed.spoke.strip() else None
     if recipient is None:
-        problems.add(f"unknown spoke {parsed.spoke!r}" if parsed.spoke.strip()
-                     else "the spoke is missing", row=parsed.rows.get("spoke"), **at)
+        problems.add(
+            f"unknown spoke {parsed.spoke!r}" if parsed.spoke.strip() else "the spoke is missing",
+            row=parsed.rows.get("spoke"),
+            **at,
+        )
     stream = queries.stream_by_code(parsed.grant) if parsed.grant.strip() else None
     if stream is None:
-        problems.add(f"unknown grant {parsed.grant!r}; write VRU or SVD",
-                     row=parsed.rows.get("grant"), **at)
+        problems.add(
+            f"unknown grant {parsed.grant!r}; write VRU or SVD", row=parsed.rows.get("grant"), **at
+        )
     year = None
     try:
         year = FinancialYear.parse(parsed.financial_year).label
@@ -376,44 +502,65 @@ def import_return(parsed: ParsedReturn, *, user: User | None, dry_run: bool = Fa
         problems.add(str(error), row=parsed.rows.get("financial_year"), **at)
     quarter = _quarter(parsed.quarter)
     if quarter is None:
-        problems.add(f"quarter {parsed.quarter!r} is not 1, 2, 3 or 4",
-                     row=parsed.rows.get("quarter"), **at)
+        problems.add(
+            f"quarter {parsed.quarter!r} is not 1, 2, 3 or 4", row=parsed.rows.get("quarter"), **at
+        )
     if recipient is None or stream is None or year is None or quarter is None:
         raise DomainError(f"{parsed.filename} was not imported", problems)
     if user is not None and not services.may_edit(user, recipient):
-        problems.add(f"you may not fill in returns for {recipient.name}",
-                     row=parsed.rows.get("spoke"), **at)
+        problems.add(
+            f"you may not fill in returns for {recipient.name}", row=parsed.rows.get("spoke"), **at
+        )
     ret = queries.find_return(recipient.id, stream.id, year, quarter)
     title = f"{recipient.name} {stream.code} {year} Q{quarter} return"
     if return_id is not None and (ret is None or ret.id != return_id):
-        problems.add(f"this file is for the {title}, not the return it was uploaded to",
-                     row=parsed.rows.get("spoke"), **at)
+        problems.add(
+            f"this file is for the {title}, not the return it was uploaded to",
+            row=parsed.rows.get("spoke"),
+            **at,
+        )
     new = None
     if ret is not None:
         if return_id == ret.id:
             services.check_lock(ret, lock_version)
         if not ret.status.is_editable:
-            problems.add(f"the {title} is already {ret.status.value}, so it is locked; nothing "
-                         "can be imported into it", row=parsed.rows.get("quarter"), **at)
+            problems.add(
+                f"the {title} is already {ret.status.value}, so it is locked; nothing "
+                "can be imported into it",
+                row=parsed.rows.get("quarter"),
+                **at,
+            )
         services.check_year_open(ret, problems)
         lines = list(ret.lines)
     else:
-        new = services.new_return(recipient, stream, year, quarter, problems, where={
-            "file": parsed.sheet, "row": parsed.rows.get("quarter"), "column": "value"})
+        new = services.new_return(
+            recipient,
+            stream,
+            year,
+            quarter,
+            problems,
+            where={"file": parsed.sheet, "row": parsed.rows.get("quarter"), "column": "value"},
+        )
         lines = list(new.lines) if new is not None else []
     award = queries.award_for(stream.id, year)
-    thresholds = queries.thresholds_of(award) if award is not None else Thresholds(
-        Decimal(0), ZERO)
+    thresholds = queries.thresholds_of(award) if award is not None else Thresholds(Decimal(0), ZERO)
     entry_problems, checked = check_entries(
-        parsed.entries, {line.plan_line.line_ref: line.plan_line.profile[quarter - 1]
-                         for line in lines}, quarter=quarter, thresholds=thresholds)
+        parsed.entries,
+        {line.plan_line.line_ref: line.plan_line.profile[quarter - 1] for line in lines},
+        quarter=quarter,
+        thresholds=thresholds,
+    )
     problems.extend(entry_problems)
     target = ret if ret is not None else new
     if problems or target is None:
         raise DomainError(f"{parsed.filename} was not imported", problems)
-    outcome = ImportOutcome(title=title, lines=len(checked.lines),
-                            match_lines=len(checked.match_lines), created=ret is None,
-                            dry_run=dry_run)
+    outcome = ImportOutcome(
+        title=title,
+        lines=len(checked.lines),
+        match_lines=len(checked.match_lines),
+        created=ret is None,
+        dry_run=dry_run,
+    )
     if dry_run:
         return outcome
     if new is not None:
@@ -424,8 +571,14 @@ def import_return(parsed: ParsedReturn, *, user: User | None, dry_run: bool = Fa
         services.commit_new(new)
     else:
         services.commit_change(target)
-    return ImportOutcome(title=title, lines=outcome.lines, match_lines=outcome.match_lines,
-                         created=outcome.created, dry_run=False, ret=target)
+    return ImportOutcome(
+        title=title,
+        lines=outcome.lines,
+        match_lines=outcome.match_lines,
+        created=outcome.created,
+        dry_run=False,
+        ret=target,
+    )
 
 
 def _quarter(text: str) -> int | None:
@@ -433,9 +586,20 @@ def _quarter(text: str) -> int | None:
     return int(cleaned) if cleaned in ("1", "2", "3", "4") else None
 
 
-def import_return_file(content: bytes, filename: str, *, user: User | None,
-                       dry_run: bool = False, return_id: int | None = None,
-                       lock_version: int | None = None) -> ImportOutcome:
+def import_return_file(
+    content: bytes,
+    filename: str,
+    *,
+    user: User | None,
+    dry_run: bool = False,
+    return_id: int | None = None,
+    lock_version: int | None = None,
+) -> ImportOutcome:
     """Read a workbook and import it (see ``import_return``)."""
-    return import_return(read_return_workbook(content, filename), user=user, dry_run=dry_run,
-                         return_id=return_id, lock_version=lock_version)
+    return import_return(
+        read_return_workbook(content, filename),
+        user=user,
+        dry_run=dry_run,
+        return_id=return_id,
+        lock_version=lock_version,
+    )

@@ -38,7 +38,8 @@ class QuarterlyReturn(db.Model):
     quarter: Mapped[int] = mapped_column(Integer)
     plan_id: Mapped[int] = mapped_column(ForeignKey("delivery_plans.id"))
     status: Mapped[ReviewStatus] = mapped_column(
-        enum_column(ReviewStatus, "return_status"), default=ReviewStatus.DRAFT)
+        enum_column(ReviewStatus, "return_status"), default=ReviewStatus.DRAFT
+    )
     narrative: Mapped[str | None] = mapped_column(Text)
     risks: Mapped[str | None] = mapped_column(Text)
     reach_under_10: Mapped[int] = mapped_column(Integer, default=0)
@@ -66,16 +67,20 @@ class QuarterlyReturn(db.Model):
     certified_by: Mapped[User | None] = relationship(foreign_keys=[certified_by_id])
     reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
     lines: Mapped[list[ReturnLine]] = relationship(
-        back_populates="quarterly_return", cascade="all, delete-orphan",
-        order_by="ReturnLine.id")
+        back_populates="quarterly_return", cascade="all, delete-orphan", order_by="ReturnLine.id"
+    )
     match_lines: Mapped[list[MatchFundingLine]] = relationship(
-        back_populates="quarterly_return", cascade="all, delete-orphan",
-        order_by="MatchFundingLine.id")
+        back_populates="quarterly_return",
+        cascade="all, delete-orphan",
+        order_by="MatchFundingLine.id",
+    )
 
     @property
     def reference(self) -> str:
-        return (f"return {self.recipient.code} {self.grant_stream.code} "
-                f"{self.financial_year} Q{self.quarter}")
+        return (
+            f"return {self.recipient.code} {self.grant_stream.code} "
+            f"{self.financial_year} Q{self.quarter}"
+        )
 
 
 class ReturnLine(db.Model):

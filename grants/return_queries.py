@@ -55,37 +55,58 @@ COUNTED = (ReviewStatus.SUBMITTED, ReviewStatus.APPROVED)
 
 # --- fetching ---------------------------------------------------------------------------------
 
+
 def get_return(return_id: int) -> QuarterlyReturn | None:
     return db.session.scalar(
-        select(QuarterlyReturn).where(QuarterlyReturn.id == return_id).options(
+        select(QuarterlyReturn)
+        .where(QuarterlyReturn.id == return_id)
+        .options(
             selectinload(QuarterlyReturn.lines).selectinload(ReturnLine.plan_line),
             selectinload(QuarterlyReturn.match_lines),
-            selectinload(QuarterlyReturn.recipient), selectinload(QuarterlyReturn.grant_stream)))
+            selectinload(QuarterlyReturn.recipient),
+            selectinload(QuarterlyReturn.grant_stream),
+        )
+    )
 
 
-def find_return(recipient_id: int, stream_id: int, financial_year: str,
-                quarter: int) -> QuarterlyReturn | None:
-    return db.session.scalar(select(QuarterlyReturn).where(
-        QuarterlyReturn.recipient_id == recipient_id,
-        QuarterlyReturn.grant_stream_id == stream_id,
-        QuarterlyReturn.financial_year == financial_year, QuarterlyReturn.quarter == quarter))
+def find_return(
+    recipient_id: int, stream_id: int, financial_year: str, quarter: int
+) -> QuarterlyReturn | None:
+    return db.session.scalar(
+        select(QuarterlyReturn).where(
+            QuarterlyReturn.recipient_id == recipient_id,
+            QuarterlyReturn.grant_stream_id == stream_id,
+            QuarterlyReturn.financial_year == financial_year,
+            QuarterlyReturn.quarter == quarter,
+        )
+    )
 
 
 def returns_of(recipient_id: int, stream_id: int, financial_year: str) -> list[QuarterlyReturn]:
     """All of a recipient's returns of one grant for the year, in quarter order."""
-    return list(db.session.scalars(
-        select(QuarterlyReturn).where(
-            QuarterlyReturn.recipient_id == recipient_id,
-            QuarterlyReturn.grant_stream_id == stream_id,
-            QuarterlyReturn.financial_year == financial_year)
-        .options(selectinload(QuarterlyReturn.lines).selectinload(ReturnLine.plan_line),
-                 selectinload(QuarterlyReturn.match_lines))
-        .order_by(QuarterlyReturn.quarter)))
+    return list(
+        db.session.scalars(
+            select(QuarterlyReturn)
+            .where(
+                QuarterlyReturn.recipient_id == recipient_id,
+                QuarterlyReturn.grant_stream_id == stream_id,
+                QuarterlyReturn.financial_year == financial_year,
+            )
+            .options(
+                selectinload(QuarterlyReturn.lines).selectinload(ReturnLine.plan_line),
+                selectinload(QuarterlyReturn.match_lines),
+            )
+            .order_by(QuarterlyReturn.quarter)
+        )
+    )
 
 
 def award_for(stream_id: int, financial_year: str) -> GrantAward | None:
-    return db.session.scalar(select(GrantAward).where(
-        GrantAward.grant_stream_id == stream_id, GrantAward.financial_year == financial_year))
+    return db.session.scalar(
+        select(GrantAward).where(
+            GrantAward.grant_stream_id == stream_id, GrantAward.financial_year == financial_year
+        )
+    )
 
 
 def stream_by_code(code: str) -> GrantStream | None:
@@ -93,9 +114,12 @@ def stream_by_code(code: str) -> GrantStream | None:
 
 
 def recipient_by_code(code: str) -> Organisation | None:
-    return db.session.scalar(select(Organisation).where(
-        Organisation.code == code.strip().lower(),
-        Organisation.kind.in_([OrganisationKind.HUB, OrganisationKind.SPOKE])))
+    return db.session.scalar(
+        select(Organisation).where(
+            Organisation.code == code.strip().lower(),
+            Organisation.kind.in_([OrganisationKind.HUB, OrganisationKind.SPOKE]),
+        )
+    )
 
 
 def list_streams() -> list[GrantStream]:
@@ -109,26 +133,37 @@ def plan_lines_for(plan: DeliveryPlan, stream_id: int) -> list[PlanLine]:
 
 def current_allocation(recipient_id: int, stream_id: int, financial_year: str) -> Decimal:
     """The recipient's active allocation of the grant for the year (variations change it)."""
-    return sum(db.session.scalars(select(Allocation.amount).where(
-        Allocation.recipient_id == recipient_id, Allocation.grant_stream_id == stream_id,
-        Allocation.financial_year == financial_year,
-        Allocation.status == AllocationStatus.ACTIVE)), ZERO)
+    return sum(
+        db.session.scalars(
+            select(Allocation.amount).where(
+                Allocation.recipient_id == recipient_id,
+                Allocation.grant_stream_id == stream_id,
+                Allocation.financial_year == financial_year,
+                Allocation.status == AllocationStatus.ACTIVE,
+            )
+        ),
+        ZERO,
+    )
 
 
 def thresholds_of(award: GrantAward) -> Thresholds:
-    return Thresholds(percent=award.variance_threshold_percent,
-                      amount=award.variance_threshold_amount)
+    return Thresholds(
+        percent=award.variance_threshold_percent, amount=award.variance_threshold_amount
+    )
 
 
 def conditions_of(award: GrantAward | None) -> Conditions:
     """The award's conditions (none to hold the figures to before the award is set up)."""
     if award is None:
         return Conditions()
-    return Conditions(min_match_percent=award.min_match_percent,
-                      min_interventions_percent=award.min_interventions_percent)
+    return Conditions(
+        min_match_percent=award.min_match_percent,
+        min_interventions_percent=award.min_interventions_percent,
+    )
 
 
 # --- the figures of one return ---------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ReturnLineRow:
@@ -148,22 +183,36 @@ class ReturnFigures:
 
     @property
     def totals(self) -> dict[str, Decimal]:
-        names = ("annual_budget", "profile", "actual", "year_to_date", "forecast_remaining",
-                 "forecast_outturn", "variance")
-        return {name: sum((getattr(row.figures, name) for row in self.rows), ZERO)
-                for name in names}
+        names = (
+            "annual_budget",
+            "profile",
+            "actual",
+            "year_to_date",
+            "forecast_remaining",
+            "forecast_outturn",
+            "variance",
+        )
+        return {
+            name: sum((getattr(row.figures, name) for row in self.rows), ZERO) for name in names
+        }
 
     @property
     def reasons_missing(self) -> list[str]:
-        return [row.plan_line.line_ref for row in self.rows
-                if row.figures.needs_reason and not (row.line.variance_reason or "").strip()]
+        return [
+            row.plan_line.line_ref
+            for row in self.rows
+            if row.figures.needs_reason and not (row.line.variance_reason or "").strip()
+        ]
 
 
 def build_return_figures(ret: QuarterlyReturn) -> ReturnFigures:
     """The return's line figures (against the counted earlier quarters) and the recipient's
     figures for the grant as at this quarter (the counted earlier quarters plus this one)."""
-    earlier = [r for r in returns_of(ret.recipient_id, ret.grant_stream_id, ret.financial_year)
-               if r.quarter < ret.quarter and r.status in COUNTED]
+    earlier = [
+        r
+        for r in returns_of(ret.recipient_id, ret.grant_stream_id, ret.financial_year)
+        if r.quarter < ret.quarter and r.status in COUNTED
+    ]
     earlier_by_ref: dict[str, list[Decimal]] = defaultdict(list)
     for previous in earlier:
         for line in previous.lines:
@@ -173,38 +222,70 @@ def build_return_figures(ret: QuarterlyReturn) -> ReturnFigures:
     rows = []
     for line in ret.lines:
         plan_line = line.plan_line
-        rows.append(ReturnLineRow(line=line, plan_line=plan_line, figures=calculate_line(
-            LineInput(line_ref=plan_line.line_ref, annual_budget=plan_line.annual_budget,
-                      profile=plan_line.profile,
-                      earlier_actuals=tuple(earlier_by_ref.get(plan_line.line_ref, ())),
-                      actual=line.actual, forecast_remaining=line.forecast_remaining),
-            ret.quarter, thresholds)))
-    recipient = calculate_recipient(RecipientInput(
-        recipient=ret.recipient.code, stream=ret.grant_stream.code,
-        allocation=current_allocation(ret.recipient_id, ret.grant_stream_id, ret.financial_year),
-        quarters=tuple(quarter_spend(r) for r in [*earlier, ret]),
-        planned_budget=sum((line.annual_budget for line in plan_lines_for(
-            ret.plan, ret.grant_stream_id)), ZERO),
-        final_underspend=_final_underspends(ret.financial_year).get(
-            (ret.grant_stream_id, ret.recipient_id)),
-    ), conditions_of(award))
+        rows.append(
+            ReturnLineRow(
+                line=line,
+                plan_line=plan_line,
+                figures=calculate_line(
+                    LineInput(
+                        line_ref=plan_line.line_ref,
+                        annual_budget=plan_line.annual_budget,
+                        profile=plan_line.profile,
+                        earlier_actuals=tuple(earlier_by_ref.get(plan_line.line_ref, ())),
+                        actual=line.actual,
+                        forecast_remaining=line.forecast_remaining,
+                    ),
+                    ret.quarter,
+                    thresholds,
+                ),
+            )
+        )
+    recipient = calculate_recipient(
+        RecipientInput(
+            recipient=ret.recipient.code,
+            stream=ret.grant_stream.code,
+            allocation=current_allocation(
+                ret.recipient_id, ret.grant_stream_id, ret.financial_year
+            ),
+            quarters=tuple(quarter_spend(r) for r in [*earlier, ret]),
+            planned_budget=sum(
+                (line.annual_budget for line in plan_lines_for(ret.plan, ret.grant_stream_id)), ZERO
+            ),
+            final_underspend=_final_underspends(ret.financial_year).get(
+                (ret.grant_stream_id, ret.recipient_id)
+            ),
+        ),
+        conditions_of(award),
+    )
     counted_quarters = {r.quarter for r in earlier}
-    return ReturnFigures(rows=rows, recipient=recipient, award=award, uncounted_earlier=[
-        q for q in range(1, ret.quarter) if q not in counted_quarters])
+    return ReturnFigures(
+        rows=rows,
+        recipient=recipient,
+        award=award,
+        uncounted_earlier=[q for q in range(1, ret.quarter) if q not in counted_quarters],
+    )
 
 
 def quarter_spend(ret: QuarterlyReturn) -> QuarterSpend:
     """A stored return as the plain numbers ``grants.figures`` reads."""
     return QuarterSpend(
         quarter=ret.quarter,
-        lines=tuple(SpendLine(line_ref=line.plan_line.line_ref, category=line.plan_line.category,
-                              cost_type=line.plan_line.cost_type, actual=line.actual,
-                              forecast_remaining=line.forecast_remaining)
-                    for line in ret.lines),
-        match=tuple(MatchAmount(kind=m.kind, amount=m.amount) for m in ret.match_lines))
+        lines=tuple(
+            SpendLine(
+                line_ref=line.plan_line.line_ref,
+                category=line.plan_line.category,
+                cost_type=line.plan_line.cost_type,
+                actual=line.actual,
+                forecast_remaining=line.forecast_remaining,
+            )
+            for line in ret.lines
+        ),
+        match=tuple(MatchAmount(kind=m.kind, amount=m.amount) for m in ret.match_lines),
+    )
 
 
 # --- the list of returns -------------------------------------------------------------------------
+
 
 @dataclass
 class GridRow:
@@ -220,30 +301,50 @@ class GridRow:
 def return_years(user: User) -> list[str]:
     """Years with active allocations or returns the user may see, newest first."""
     allocation_years = scope_to_user(
-        select(Allocation.financial_year).distinct()
-        .where(Allocation.status == AllocationStatus.ACTIVE), Allocation.recipient_id, user)
-    return_years_ = scope_to_user(select(QuarterlyReturn.financial_year).distinct(),
-                                  QuarterlyReturn.recipient_id, user)
-    return sorted(set(db.session.scalars(allocation_years)) |
-                  set(db.session.scalars(return_years_)), reverse=True)
+        select(Allocation.financial_year)
+        .distinct()
+        .where(Allocation.status == AllocationStatus.ACTIVE),
+        Allocation.recipient_id,
+        user,
+    )
+    return_years_ = scope_to_user(
+        select(QuarterlyReturn.financial_year).distinct(), QuarterlyReturn.recipient_id, user
+    )
+    return sorted(
+        set(db.session.scalars(allocation_years)) | set(db.session.scalars(return_years_)),
+        reverse=True,
+    )
 
 
 def return_grid(user: User, financial_year: str) -> list[GridRow]:
     """Each recipient x grant the user may see for the year (those with an allocation or a
     return), with its returns by quarter. A spoke lead sees only their own spoke."""
-    recipients = {o.id: o for o in db.session.scalars(scope_to_user(
-        select(Organisation).where(
-            Organisation.kind.in_([OrganisationKind.HUB, OrganisationKind.SPOKE])),
-        Organisation.id, user))}
+    recipients = {
+        o.id: o
+        for o in db.session.scalars(
+            scope_to_user(
+                select(Organisation).where(
+                    Organisation.kind.in_([OrganisationKind.HUB, OrganisationKind.SPOKE])
+                ),
+                Organisation.id,
+                user,
+            )
+        )
+    }
     streams = {s.id: s for s in list_streams()}
     pairs: set[tuple[int, int]] = set()
-    for recipient_id, stream_id in db.session.execute(select(
-            Allocation.recipient_id, Allocation.grant_stream_id).where(
+    for recipient_id, stream_id in db.session.execute(
+        select(Allocation.recipient_id, Allocation.grant_stream_id).where(
             Allocation.financial_year == financial_year,
-            Allocation.status == AllocationStatus.ACTIVE)):
+            Allocation.status == AllocationStatus.ACTIVE,
+        )
+    ):
         pairs.add((recipient_id, stream_id))
-    returns = list(db.session.scalars(select(QuarterlyReturn).where(
-        QuarterlyReturn.financial_year == financial_year)))
+    returns = list(
+        db.session.scalars(
+            select(QuarterlyReturn).where(QuarterlyReturn.financial_year == financial_year)
+        )
+    )
     pairs |= {(r.recipient_id, r.grant_stream_id) for r in returns}
     by_key = {(r.recipient_id, r.grant_stream_id, r.quarter): r for r in returns}
     rows = []
@@ -252,34 +353,63 @@ def return_grid(user: User, financial_year: str) -> list[GridRow]:
         if recipient is None:
             continue
         plan = approved_plan_for(recipient_id, financial_year)
-        rows.append(GridRow(
-            recipient=recipient, stream=streams[stream_id],
-            returns={q: by_key.get((recipient_id, stream_id, q)) for q in (1, 2, 3, 4)},
-            can_edit=can_edit_for(user, recipient),
-            has_plan=plan is not None and bool(plan_lines_for(plan, stream_id))))
-    return sorted(rows, key=lambda row: (row.recipient.kind is not OrganisationKind.HUB,
-                                         row.recipient.name, row.stream.code))
+        rows.append(
+            GridRow(
+                recipient=recipient,
+                stream=streams[stream_id],
+                returns={q: by_key.get((recipient_id, stream_id, q)) for q in (1, 2, 3, 4)},
+                can_edit=can_edit_for(user, recipient),
+                has_plan=plan is not None and bool(plan_lines_for(plan, stream_id)),
+            )
+        )
+    return sorted(
+        rows,
+        key=lambda row: (
+            row.recipient.kind is not OrganisationKind.HUB,
+            row.recipient.name,
+            row.stream.code,
+        ),
+    )
 
 
 def editable_recipients(user: User) -> list[Organisation]:
     """The recipients whose returns ``user`` may fill in (a spoke lead: their spoke; the Hub:
     the Hub)."""
-    return [o for o in db.session.scalars(select(Organisation).where(
-        Organisation.kind.in_([OrganisationKind.HUB, OrganisationKind.SPOKE]),
-        Organisation.active.is_(True)).order_by(Organisation.name)) if can_edit_for(user, o)]
+    return [
+        o
+        for o in db.session.scalars(
+            select(Organisation)
+            .where(
+                Organisation.kind.in_([OrganisationKind.HUB, OrganisationKind.SPOKE]),
+                Organisation.active.is_(True),
+            )
+            .order_by(Organisation.name)
+        )
+        if can_edit_for(user, o)
+    ]
 
 
 def return_history(ret: QuarterlyReturn) -> list[AuditEvent]:
     """The return's status changes, oldest first (from the audit log): who moved it, when, and
     the comment or reason given."""
-    events = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.table_name == QuarterlyReturn.__tablename__,
-        AuditEvent.record_id == str(ret.id)).order_by(AuditEvent.at, AuditEvent.id))
-    return [event for event in events if event.before is None or
-            (event.after or {}).get("status") != (event.before or {}).get("status")]
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.table_name == QuarterlyReturn.__tablename__,
+            AuditEvent.record_id == str(ret.id),
+        )
+        .order_by(AuditEvent.at, AuditEvent.id)
+    )
+    return [
+        event
+        for event in events
+        if event.before is None
+        or (event.after or {}).get("status") != (event.before or {}).get("status")
+    ]
 
 
 # --- the year's figures for every recipient -------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class StatusReport:
@@ -289,19 +419,24 @@ class StatusReport:
     as_at_quarter: int | None
     rows: list[RecipientFigures]
     totals: list[StreamTotals]
-    names: dict[str, str]          # recipient code -> name
-    closed: dict[str, bool]        # stream code -> whether the year is closed
+    names: dict[str, str]  # recipient code -> name
+    closed: dict[str, bool]  # stream code -> whether the year is closed
 
 
-def status_report(financial_year: str, *, as_at_quarter: int | None = None,
-                  user: User | None = None) -> StatusReport:
+def status_report(
+    financial_year: str, *, as_at_quarter: int | None = None, user: User | None = None
+) -> StatusReport:
     """Every recipient with an active allocation (or a return) for the year, per grant, from
     the counted returns up to ``as_at_quarter`` (all quarters when ``None``). A user who is a
     spoke lead sees their own spoke only, and totals over what they see."""
-    statement = select(Allocation).where(
-        Allocation.financial_year == financial_year,
-        Allocation.status == AllocationStatus.ACTIVE).options(
-        selectinload(Allocation.recipient), selectinload(Allocation.grant_stream))
+    statement = (
+        select(Allocation)
+        .where(
+            Allocation.financial_year == financial_year,
+            Allocation.status == AllocationStatus.ACTIVE,
+        )
+        .options(selectinload(Allocation.recipient), selectinload(Allocation.grant_stream))
+    )
     if user is not None:
         statement = scope_to_user(statement, Allocation.recipient_id, user)
     allocations: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
@@ -312,12 +447,18 @@ def status_report(financial_year: str, *, as_at_quarter: int | None = None,
         allocations[key] += allocation.amount
         recipients[allocation.recipient_id] = allocation.recipient
         streams[allocation.grant_stream_id] = allocation.grant_stream
-    returns_statement = select(QuarterlyReturn).where(
-        QuarterlyReturn.financial_year == financial_year,
-        QuarterlyReturn.status.in_(COUNTED)).options(
-        selectinload(QuarterlyReturn.lines).selectinload(ReturnLine.plan_line),
-        selectinload(QuarterlyReturn.match_lines), selectinload(QuarterlyReturn.recipient),
-        selectinload(QuarterlyReturn.grant_stream))
+    returns_statement = (
+        select(QuarterlyReturn)
+        .where(
+            QuarterlyReturn.financial_year == financial_year, QuarterlyReturn.status.in_(COUNTED)
+        )
+        .options(
+            selectinload(QuarterlyReturn.lines).selectinload(ReturnLine.plan_line),
+            selectinload(QuarterlyReturn.match_lines),
+            selectinload(QuarterlyReturn.recipient),
+            selectinload(QuarterlyReturn.grant_stream),
+        )
+    )
     if as_at_quarter is not None:
         returns_statement = returns_statement.where(QuarterlyReturn.quarter <= as_at_quarter)
     if user is not None:
@@ -329,37 +470,64 @@ def status_report(financial_year: str, *, as_at_quarter: int | None = None,
         recipients[ret.recipient_id] = ret.recipient
         streams[ret.grant_stream_id] = ret.grant_stream
     finals = _final_underspends(financial_year)
-    awards = {a.grant_stream_id: a for a in db.session.scalars(
-        select(GrantAward).where(GrantAward.financial_year == financial_year))}
+    awards = {
+        a.grant_stream_id: a
+        for a in db.session.scalars(
+            select(GrantAward).where(GrantAward.financial_year == financial_year)
+        )
+    }
     rows: list[RecipientFigures] = []
     totals: list[StreamTotals] = []
     for stream_id, stream in sorted(streams.items(), key=lambda item: item[1].code):
         conditions = conditions_of(awards.get(stream_id))
         stream_rows = []
-        keys = sorted({k for k in [*allocations, *counted] if k[0] == stream_id},
-                      key=lambda k: _recipient_order(recipients[k[1]]))
+        keys = sorted(
+            {k for k in [*allocations, *counted] if k[0] == stream_id},
+            key=lambda k: _recipient_order(recipients[k[1]]),
+        )
         for key in keys:
             recipient = recipients[key[1]]
             plan = approved_plan_for(recipient.id, financial_year)
-            stream_rows.append(calculate_recipient(RecipientInput(
-                recipient=recipient.code, stream=stream.code, allocation=allocations[key],
-                quarters=tuple(quarter_spend(r) for r in counted.get(key, [])),
-                planned_budget=None if plan is None else sum(
-                    (line.annual_budget for line in plan_lines_for(plan, stream_id)), ZERO),
-                final_underspend=finals.get(key)), conditions))
+            stream_rows.append(
+                calculate_recipient(
+                    RecipientInput(
+                        recipient=recipient.code,
+                        stream=stream.code,
+                        allocation=allocations[key],
+                        quarters=tuple(quarter_spend(r) for r in counted.get(key, [])),
+                        planned_budget=None
+                        if plan is None
+                        else sum(
+                            (line.annual_budget for line in plan_lines_for(plan, stream_id)), ZERO
+                        ),
+                        final_underspend=finals.get(key),
+                    ),
+                    conditions,
+                )
+            )
         award = awards.get(stream_id)
         rows.extend(stream_rows)
-        totals.append(calculate_stream_totals(
-            stream.code, stream_rows, conditions,
-            labour_amount=award.svd_labour_amount if award else None,
-            non_labour_amount=award.svd_non_labour_amount if award else None))
+        totals.append(
+            calculate_stream_totals(
+                stream.code,
+                stream_rows,
+                conditions,
+                labour_amount=award.svd_labour_amount if award else None,
+                non_labour_amount=award.svd_non_labour_amount if award else None,
+            )
+        )
     return StatusReport(
-        financial_year=financial_year, as_at_quarter=as_at_quarter, rows=rows, totals=totals,
+        financial_year=financial_year,
+        as_at_quarter=as_at_quarter,
+        rows=rows,
+        totals=totals,
         names={o.code: o.name for o in recipients.values()},
-        closed={s.code: bool(awards.get(i) and awards[i].is_closed) for i, s in streams.items()})
+        closed={s.code: bool(awards.get(i) and awards[i].is_closed) for i, s in streams.items()},
+    )
 
 
 # --- year-end close -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class CloseRow:
@@ -411,14 +579,21 @@ def close_preview(stream_code: str, financial_year: str) -> ClosePreview:
     if award is None:
         problems.add(f"there is no {stream.code} {year} grant award to close", column="grant")
     elif award.is_closed:
-        problems.add(f"the {stream.code} {year} year was closed on "
-                     f"{award.closed_at:%d %b %Y}", column="grant")
+        problems.add(
+            f"the {stream.code} {year} year was closed on {award.closed_at:%d %b %Y}",
+            column="grant",
+        )
     allocations: dict[int, Decimal] = defaultdict(lambda: ZERO)
     recipients: dict[int, Organisation] = {}
-    for allocation in db.session.scalars(select(Allocation).where(
-            Allocation.grant_stream_id == stream.id, Allocation.financial_year == year,
-            Allocation.status == AllocationStatus.ACTIVE).options(
-            selectinload(Allocation.recipient))):
+    for allocation in db.session.scalars(
+        select(Allocation)
+        .where(
+            Allocation.grant_stream_id == stream.id,
+            Allocation.financial_year == year,
+            Allocation.status == AllocationStatus.ACTIVE,
+        )
+        .options(selectinload(Allocation.recipient))
+    ):
         allocations[allocation.recipient_id] += allocation.amount
         recipients[allocation.recipient_id] = allocation.recipient
     rows = []
@@ -430,23 +605,36 @@ def close_preview(stream_code: str, financial_year: str) -> ClosePreview:
             for quarter in (1, 2, 3, 4):
                 ret = returns.get(quarter)
                 if ret is None:
-                    problems.add(f"{recipient.name} has no Q{quarter} return",
-                                 column=f"reason-{recipient.code}")
+                    problems.add(
+                        f"{recipient.name} has no Q{quarter} return",
+                        column=f"reason-{recipient.code}",
+                    )
                 elif ret.status is not ReviewStatus.APPROVED:
-                    problems.add(f"{recipient.name}'s Q{quarter} return is {ret.status.value}; "
-                                 "every return must be approved first",
-                                 column=f"reason-{recipient.code}")
+                    problems.add(
+                        f"{recipient.name}'s Q{quarter} return is {ret.status.value}; "
+                        "every return must be approved first",
+                        column=f"reason-{recipient.code}",
+                    )
         spent = sum((quarter_spend(returns[q]).actual for q in approved), ZERO)
-        rows.append(CloseRow(
-            recipient=recipient, allocation=allocations[recipient_id], spent=spent,
-            final_underspend=calculate_final_underspend(allocations[recipient_id], spent),
-            approved_quarters=approved))
+        rows.append(
+            CloseRow(
+                recipient=recipient,
+                allocation=allocations[recipient_id],
+                spent=spent,
+                final_underspend=calculate_final_underspend(allocations[recipient_id], spent),
+                approved_quarters=approved,
+            )
+        )
     return ClosePreview(year, stream, award, rows, problems)
 
 
 def _final_underspends(financial_year: str) -> dict[tuple[int, int], Decimal]:
-    return {(r.grant_stream_id, r.recipient_id): r.amount for r in db.session.scalars(
-        select(UnderspendRecord).where(UnderspendRecord.financial_year == financial_year))}
+    return {
+        (r.grant_stream_id, r.recipient_id): r.amount
+        for r in db.session.scalars(
+            select(UnderspendRecord).where(UnderspendRecord.financial_year == financial_year)
+        )
+    }
 
 
 def _recipient_order(recipient: Organisation) -> tuple[bool, str]:

@@ -54,14 +54,18 @@ from grants.return_models import MatchFundingLine, QuarterlyReturn, ReturnLine
 from grants.vocabulary import ReviewStatus
 from reference.models import GrantStream, Organisation
 
-STALE_MESSAGE = ("Someone else saved this return since you opened it. Reload the page to see "
-                 "their changes; nothing of yours was saved.")
+STALE_MESSAGE = (
+    "Someone else saved this return since you opened it. Reload the page to see "
+    "their changes; nothing of yours was saved."
+)
 
 
 # --- open ------------------------------------------------------------------------------------
 
-def open_return(*, recipient_id: int, stream_code: str, financial_year: str, quarter: int,
-                user: User | None) -> QuarterlyReturn:
+
+def open_return(
+    *, recipient_id: int, stream_code: str, financial_year: str, quarter: int, user: User | None
+) -> QuarterlyReturn:
     """Start a draft return for a recipient, grant, year and quarter, with a line for every plan
     line of the grant in the recipient's approved plan."""
     problems = Problems()
@@ -86,40 +90,61 @@ def open_return(*, recipient_id: int, stream_code: str, financial_year: str, qua
     return ret
 
 
-def new_return(recipient: Organisation, stream: GrantStream, financial_year: str, quarter: int,
-                problems: Problems, *, where: Mapping[str, Any] | None = None,
-                ) -> QuarterlyReturn | None:
+def new_return(
+    recipient: Organisation,
+    stream: GrantStream,
+    financial_year: str,
+    quarter: int,
+    problems: Problems,
+    *,
+    where: Mapping[str, Any] | None = None,
+) -> QuarterlyReturn | None:
     """A new draft return (not yet in the session) with a line for every plan line of the
     grant, or ``None`` with the reasons in ``problems``. ``where`` locates the problems (a
     spreadsheet's sheet and row)."""
     where = dict(where or {})
     label = f"{stream.code} {financial_year}"
     if queries.find_return(recipient.id, stream.id, financial_year, quarter) is not None:
-        problems.add(f"{recipient.name} already has a {label} Q{quarter} return",
-                     **{"column": "quarter", **where})
+        problems.add(
+            f"{recipient.name} already has a {label} Q{quarter} return",
+            **{"column": "quarter", **where},
+        )
     award = queries.award_for(stream.id, financial_year)
     if award is None:
-        problems.add(f"the {label} grant award is not set up yet; finance sets it up first",
-                     **{"column": "grant", **where})
+        problems.add(
+            f"the {label} grant award is not set up yet; finance sets it up first",
+            **{"column": "grant", **where},
+        )
     elif award.is_closed:
-        problems.add(f"the {label} year is closed; no returns can be started",
-                     **{"column": "grant", **where})
+        problems.add(
+            f"the {label} year is closed; no returns can be started", **{"column": "grant", **where}
+        )
     plan = approved_plan_for(recipient.id, financial_year)
     plan_lines = queries.plan_lines_for(plan, stream.id) if plan is not None else []
     if plan is None:
-        problems.add(f"{recipient.name} has no approved delivery plan for {financial_year}; a "
-                     "return reports against the approved plan",
-                     **{"column": "recipient", **where})
+        problems.add(
+            f"{recipient.name} has no approved delivery plan for {financial_year}; a "
+            "return reports against the approved plan",
+            **{"column": "recipient", **where},
+        )
     elif not plan_lines:
-        problems.add(f"{recipient.name}'s approved plan for {financial_year} has no "
-                     f"{stream.code} lines", **{"column": "grant", **where})
+        problems.add(
+            f"{recipient.name}'s approved plan for {financial_year} has no {stream.code} lines",
+            **{"column": "grant", **where},
+        )
     if plan is None or not plan_lines:
         return None
     return QuarterlyReturn(
-        recipient=recipient, grant_stream=stream, financial_year=financial_year,
-        quarter=quarter, plan=plan, status=ReviewStatus.DRAFT,
-        lines=[ReturnLine(plan_line=line, actual=ZERO, forecast_remaining=ZERO)
-               for line in plan_lines])
+        recipient=recipient,
+        grant_stream=stream,
+        financial_year=financial_year,
+        quarter=quarter,
+        plan=plan,
+        status=ReviewStatus.DRAFT,
+        lines=[
+            ReturnLine(plan_line=line, actual=ZERO, forecast_remaining=ZERO) for line in plan_lines
+        ],
+    )
 
 
 def commit_new(ret: QuarterlyReturn) -> None:
@@ -127,15 +152,24 @@ def commit_new(ret: QuarterlyReturn) -> None:
         db.session.commit()
     except IntegrityError:  # opened by someone else between the check and the write
         db.session.rollback()
-        raise DomainError("The return was not started", [Problem(
-            f"{ret.recipient.name} already has a {ret.grant_stream.code} {ret.financial_year} "
-            f"Q{ret.quarter} return", column="quarter")]) from None
+        raise DomainError(
+            "The return was not started",
+            [
+                Problem(
+                    f"{ret.recipient.name} already has a {ret.grant_stream.code} {ret.financial_year} "
+                    f"Q{ret.quarter} return",
+                    column="quarter",
+                )
+            ],
+        ) from None
 
 
 # --- save ------------------------------------------------------------------------------------
 
-def save_return(return_id: int, entries: ReturnEntries, *, lock_version: int | None,
-                user: User | None) -> QuarterlyReturn:
+
+def save_return(
+    return_id: int, entries: ReturnEntries, *, lock_version: int | None, user: User | None
+) -> QuarterlyReturn:
     """Save lines, match funding, reach and narrative of a draft (or returned) return."""
     ret = _get(return_id)
     _check_editor(ret, user)
@@ -146,8 +180,11 @@ def save_return(return_id: int, entries: ReturnEntries, *, lock_version: int | N
     thresholds = _thresholds(award, problems)
     lines = {line.plan_line.line_ref: line for line in ret.lines}
     entry_problems, checked = check_entries(
-        entries, {ref: line.plan_line.profile[ret.quarter - 1] for ref, line in lines.items()},
-        quarter=ret.quarter, thresholds=thresholds)
+        entries,
+        {ref: line.plan_line.profile[ret.quarter - 1] for ref, line in lines.items()},
+        quarter=ret.quarter,
+        thresholds=thresholds,
+    )
     problems.extend(entry_problems)
     if problems:
         raise DomainError(f"The {title_of(ret)} was not saved", problems)
@@ -176,8 +213,16 @@ def apply_entries(ret: QuarterlyReturn, entries: ReturnEntries, checked: Checked
 
 # --- submit and review -----------------------------------------------------------------------
 
-def submit_return(return_id: int, *, certified_name: str, certified_role: str, certify: bool,
-                  lock_version: int | None, user: User | None) -> QuarterlyReturn:
+
+def submit_return(
+    return_id: int,
+    *,
+    certified_name: str,
+    certified_role: str,
+    certify: bool,
+    lock_version: int | None,
+    user: User | None,
+) -> QuarterlyReturn:
     """The spoke lead certifies the return: draft (or returned) -> submitted."""
     ret = _get(return_id)
     _check_editor(ret, user)
@@ -191,24 +236,33 @@ def submit_return(return_id: int, *, certified_name: str, certified_role: str, c
     if not name:
         problems.add("enter the name of the person certifying", column="certified_name")
     if not role:
-        problems.add("enter their role (for example spoke lead or s151 officer)",
-                     column="certified_role")
+        problems.add(
+            "enter their role (for example spoke lead or s151 officer)", column="certified_role"
+        )
     if not (ret.narrative or "").strip():
-        problems.add("describe the quarter's delivery in the narrative before submitting",
-                     column="narrative")
+        problems.add(
+            "describe the quarter's delivery in the narrative before submitting", column="narrative"
+        )
     figures = queries.build_return_figures(ret)
     for ref in figures.reasons_missing:
-        problems.add(f"line {ref}: the variance against profile is above the threshold; give "
-                     "a variance reason", column="variance_reason")
+        problems.add(
+            f"line {ref}: the variance against profile is above the threshold; give "
+            "a variance reason",
+            column="variance_reason",
+        )
     for quarter in range(1, ret.quarter):
-        earlier = queries.find_return(ret.recipient_id, ret.grant_stream_id,
-                                      ret.financial_year, quarter)
+        earlier = queries.find_return(
+            ret.recipient_id, ret.grant_stream_id, ret.financial_year, quarter
+        )
         if earlier is None:
-            problems.add(f"there is no Q{quarter} return yet: submit Q{quarter} first",
-                         column="quarter")
+            problems.add(
+                f"there is no Q{quarter} return yet: submit Q{quarter} first", column="quarter"
+            )
         elif earlier.status.is_editable:
-            problems.add(f"the Q{quarter} return is still {earlier.status.value}: submit "
-                         f"Q{quarter} first", column="quarter")
+            problems.add(
+                f"the Q{quarter} return is still {earlier.status.value}: submit Q{quarter} first",
+                column="quarter",
+            )
     if problems:
         raise DomainError(f"The {title_of(ret)} was not submitted", problems)
     ret.status = ReviewStatus.SUBMITTED
@@ -221,8 +275,9 @@ def submit_return(return_id: int, *, certified_name: str, certified_role: str, c
     return ret
 
 
-def approve_return(return_id: int, *, lock_version: int | None, user: User | None,
-                   comment: str | None = None) -> QuarterlyReturn:
+def approve_return(
+    return_id: int, *, lock_version: int | None, user: User | None, comment: str | None = None
+) -> QuarterlyReturn:
     """Finance approves a submitted return, which locks it."""
     ret = _get(return_id)
     _check_reviewer(user)
@@ -238,8 +293,9 @@ def approve_return(return_id: int, *, lock_version: int | None, user: User | Non
     return ret
 
 
-def send_back_return(return_id: int, *, comment: str, lock_version: int | None,
-                     user: User | None) -> QuarterlyReturn:
+def send_back_return(
+    return_id: int, *, comment: str, lock_version: int | None, user: User | None
+) -> QuarterlyReturn:
     """Finance returns a submitted return to the recipient with a comment saying what to fix."""
     ret = _get(return_id)
     _check_reviewer(user)
@@ -258,8 +314,9 @@ def send_back_return(return_id: int, *, comment: str, lock_version: int | None,
     return ret
 
 
-def reopen_return(return_id: int, *, reason: str, lock_version: int | None,
-                  user: User | None) -> QuarterlyReturn:
+def reopen_return(
+    return_id: int, *, reason: str, lock_version: int | None, user: User | None
+) -> QuarterlyReturn:
     """Finance reopens an approved return, with a reason (audited); it goes back to the
     recipient as ``returned``."""
     ret = _get(return_id)
@@ -282,8 +339,10 @@ def reopen_return(return_id: int, *, reason: str, lock_version: int | None,
 
 # --- year-end close ------------------------------------------------------------------------------
 
-def close_year(*, stream_code: str, financial_year: str, reasons: Mapping[str, str],
-               user: User | None) -> list[UnderspendRecord]:
+
+def close_year(
+    *, stream_code: str, financial_year: str, reasons: Mapping[str, str], user: User | None
+) -> list[UnderspendRecord]:
     """Close a grant's year: record each recipient's final underspend (with a reason where it is
     above zero) and lock the year's returns. Nothing carries into the next year: the underspend
     is recorded, never added to a later allocation.
@@ -298,13 +357,21 @@ def close_year(*, stream_code: str, financial_year: str, reasons: Mapping[str, s
     for row in preview.rows:
         reason = (reasons.get(row.recipient.code) or "").strip() or None
         if row.final_underspend > 0 and reason is None:
-            problems.add(f"{row.recipient.name}: give the reason for the underspend of "
-                         f"{format_gbp(row.final_underspend)}",
-                         column=f"reason-{row.recipient.code}")
-        records.append(UnderspendRecord(
-            financial_year=preview.financial_year, grant_stream=preview.stream,
-            recipient=row.recipient, amount=row.final_underspend, reason=reason,
-            recorded_by_id=user.id if user is not None else None))
+            problems.add(
+                f"{row.recipient.name}: give the reason for the underspend of "
+                f"{format_gbp(row.final_underspend)}",
+                column=f"reason-{row.recipient.code}",
+            )
+        records.append(
+            UnderspendRecord(
+                financial_year=preview.financial_year,
+                grant_stream=preview.stream,
+                recipient=row.recipient,
+                amount=row.final_underspend,
+                reason=reason,
+                recorded_by_id=user.id if user is not None else None,
+            )
+        )
     if problems or preview.award is None:
         raise DomainError(f"The {stream_code} {financial_year} year was not closed", problems)
     award: GrantAward = preview.award
@@ -317,25 +384,34 @@ def close_year(*, stream_code: str, financial_year: str, reasons: Mapping[str, s
         db.session.commit()
     except (StaleDataError, IntegrityError):
         db.session.rollback()
-        raise DomainError("The year was not closed", [Problem(
-            "someone else closed or changed this grant's year at the same time; reload the page",
-            column="grant")]) from None
+        raise DomainError(
+            "The year was not closed",
+            [
+                Problem(
+                    "someone else closed or changed this grant's year at the same time; reload the page",
+                    column="grant",
+                )
+            ],
+        ) from None
     return records
 
 
 # --- helpers ---------------------------------------------------------------------------------
 
+
 def title_of(ret: QuarterlyReturn) -> str:
     """``Bristol VRU 2024-25 Q1 return``."""
-    return (f"{ret.recipient.name} {ret.grant_stream.code} {ret.financial_year} "
-            f"Q{ret.quarter} return")
+    return (
+        f"{ret.recipient.name} {ret.grant_stream.code} {ret.financial_year} Q{ret.quarter} return"
+    )
 
 
 def _get(return_id: int) -> QuarterlyReturn:
     ret = queries.get_return(return_id)
     if ret is None:
-        raise DomainError(f"There is no return {return_id}",
-                          [Problem(f"no return {return_id}", column="return")])
+        raise DomainError(
+            f"There is no return {return_id}", [Problem(f"no return {return_id}", column="return")]
+        )
     return ret
 
 
@@ -345,15 +421,23 @@ def may_edit(user: User, recipient: Organisation) -> bool:
 
 def _check_editor(ret: QuarterlyReturn, user: User | None) -> None:
     if user is not None and not may_edit(user, ret.recipient):
-        raise DomainError("You may not change this return", [Problem(
-            f"only {ret.recipient.name}'s own lead fills in and submits its returns",
-            column="recipient")])
+        raise DomainError(
+            "You may not change this return",
+            [
+                Problem(
+                    f"only {ret.recipient.name}'s own lead fills in and submits its returns",
+                    column="recipient",
+                )
+            ],
+        )
 
 
 def _check_reviewer(user: User | None) -> None:
     if user is not None and not user.can(Permission.REVIEW_RETURNS):
-        raise DomainError("Only finance reviews returns", [Problem(
-            "only a finance officer approves, returns, reopens or closes", column="user")])
+        raise DomainError(
+            "Only finance reviews returns",
+            [Problem("only a finance officer approves, returns, reopens or closes", column="user")],
+        )
 
 
 def check_lock(ret: QuarterlyReturn, lock_version: int | None) -> None:
@@ -363,36 +447,52 @@ def check_lock(ret: QuarterlyReturn, lock_version: int | None) -> None:
 
 def _check_editable(ret: QuarterlyReturn, problems: Problems) -> None:
     if not ret.status.is_editable:
-        problems.add(f"the return is {ret.status.value}, so it cannot be changed"
-                     + (" unless finance reopens it" if ret.status is ReviewStatus.APPROVED
-                        else " unless finance returns it"), column="status")
+        problems.add(
+            f"the return is {ret.status.value}, so it cannot be changed"
+            + (
+                " unless finance reopens it"
+                if ret.status is ReviewStatus.APPROVED
+                else " unless finance returns it"
+            ),
+            column="status",
+        )
     check_year_open(ret, problems)
 
 
-def _check_status(ret: QuarterlyReturn, wanted: ReviewStatus, verb: str,
-                  problems: Problems) -> None:
+def _check_status(
+    ret: QuarterlyReturn, wanted: ReviewStatus, verb: str, problems: Problems
+) -> None:
     if ret.status is not wanted:
-        problems.add(f"the return is {ret.status.value}; only a {wanted.value} return can be "
-                     f"{verb}", column="status")
+        problems.add(
+            f"the return is {ret.status.value}; only a {wanted.value} return can be {verb}",
+            column="status",
+        )
 
 
 def check_year_open(ret: QuarterlyReturn, problems: Problems) -> None:
     award = queries.award_for(ret.grant_stream_id, ret.financial_year)
     if award is not None and award.is_closed:
-        problems.add(f"the {ret.grant_stream.code} {ret.financial_year} year is closed, so its "
-                     "returns are locked", column="status")
+        problems.add(
+            f"the {ret.grant_stream.code} {ret.financial_year} year is closed, so its "
+            "returns are locked",
+            column="status",
+        )
 
 
 def _thresholds(award: GrantAward | None, problems: Problems) -> Thresholds:
     if award is None:
-        problems.add("the grant award for this year is not set up, so there are no variance "
-                     "thresholds to check against", column="grant")
+        problems.add(
+            "the grant award for this year is not set up, so there are no variance "
+            "thresholds to check against",
+            column="grant",
+        )
         return Thresholds(Decimal(0), ZERO)
     return queries.thresholds_of(award)
 
 
-def _review(ret: QuarterlyReturn, status: ReviewStatus, user: User | None,
-            comment: str | None) -> None:
+def _review(
+    ret: QuarterlyReturn, status: ReviewStatus, user: User | None, comment: str | None
+) -> None:
     ret.status = status
     ret.reviewed_by_id = user.id if user is not None else None
     ret.reviewed_at = utcnow()
@@ -407,8 +507,7 @@ def commit_change(ret: QuarterlyReturn) -> None:
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
-        raise DomainError(STALE_MESSAGE, [Problem(STALE_MESSAGE, column="lock_version")]
-                          ) from None
+        raise DomainError(STALE_MESSAGE, [Problem(STALE_MESSAGE, column="lock_version")]) from None
 
 
 def _year(text: str, problems: Problems) -> FinancialYear | None:
@@ -431,5 +530,5 @@ def _replace_match_lines(ret: QuarterlyReturn, wanted: Sequence[CheckedMatch]) -
             ret.match_lines.append(line)
         for name in ("contributor", "kind", "amount", "evidence_reference", "valuation_basis"):
             setattr(line, name, getattr(match, name))
-    for line in existing[len(wanted):]:
+    for line in existing[len(wanted) :]:
         ret.match_lines.remove(line)

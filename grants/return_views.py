@@ -48,14 +48,19 @@ bp = Blueprint("returns", __name__)
 
 # --- the list and starting a return -------------------------------------------------------------
 
+
 @bp.route("/returns")
 @permission_required(Permission.VIEW_RETURNS)
 def return_list():
     year = _year_or_404(request.args.get("year") or current_financial_year().label)
     years = sorted(set(queries.return_years(current_user)) | {year}, reverse=True)
-    return render_template("grants/returns/return_list.html", year=year, years=years,
-                           rows=queries.return_grid(current_user, year),
-                           quarter_label=quarter_label)
+    return render_template(
+        "grants/returns/return_list.html",
+        year=year,
+        years=years,
+        rows=queries.return_grid(current_user, year),
+        quarter_label=quarter_label,
+    )
 
 
 @bp.route("/returns/new", methods=["GET", "POST"])
@@ -67,8 +72,9 @@ def return_new():
     form = NewReturnForm()
     form.recipient.choices = [(r.code, r.name) for r in recipients]
     form.grant.choices = [(s.code, f"{s.code}: {s.name}") for s in queries.list_streams()]
-    wanted = request.form.get("recipient") if request.method == "POST" \
-        else request.args.get("recipient")
+    wanted = (
+        request.form.get("recipient") if request.method == "POST" else request.args.get("recipient")
+    )
     if wanted and wanted not in {r.code for r in recipients}:
         abort(403)  # another spoke's return, asked for by URL or a crafted form
     if request.method == "GET":
@@ -81,9 +87,12 @@ def return_new():
         recipient = next(r for r in recipients if r.code == form.recipient.data)
         try:
             ret = services.open_return(
-                recipient_id=recipient.id, stream_code=form.grant.data,
-                financial_year=form.financial_year.data, quarter=int(form.quarter.data),
-                user=current_user)
+                recipient_id=recipient.id,
+                stream_code=form.grant.data,
+                financial_year=form.financial_year.data,
+                quarter=int(form.quarter.data),
+                user=current_user,
+            )
         except DomainError as error:
             db.session.rollback()
             summary_problems = attach_return_problems(form, error.problems)
@@ -91,11 +100,13 @@ def return_new():
             flash(f"Started the {services.title_of(ret)}")
             return redirect(url_for("returns.return_edit", return_id=ret.id))
     status = 400 if form.errors or summary_problems else 200
-    return render_template("grants/returns/return_new.html", form=form,
-                           summary_problems=summary_problems), status
+    return render_template(
+        "grants/returns/return_new.html", form=form, summary_problems=summary_problems
+    ), status
 
 
 # --- one return -------------------------------------------------------------------------------
+
 
 @bp.route("/returns/<int:return_id>")
 @permission_required(Permission.VIEW_RETURNS)
@@ -104,8 +115,14 @@ def return_detail(return_id: int):
     return _render_detail(ret)
 
 
-def _render_detail(ret: QuarterlyReturn, *, status: int = 200, form: FlaskForm | None = None,
-                   summary_problems: list[str] | None = None, **forms: Any) -> Any:
+def _render_detail(
+    ret: QuarterlyReturn,
+    *,
+    status: int = 200,
+    form: FlaskForm | None = None,
+    summary_problems: list[str] | None = None,
+    **forms: Any,
+) -> Any:
     figures = queries.build_return_figures(ret)
     version = str(ret.lock_version)
     action_forms = {
@@ -115,12 +132,20 @@ def _render_detail(ret: QuarterlyReturn, *, status: int = 200, form: FlaskForm |
         **forms,
     }
     return render_template(
-        "grants/returns/return_detail.html", ret=ret, figures=figures,
-        history=queries.return_history(ret), chart=_spend_chart(ret, figures),
-        can_edit=_can_fill_in(ret), can_review=can(Permission.REVIEW_RETURNS),
+        "grants/returns/return_detail.html",
+        ret=ret,
+        figures=figures,
+        history=queries.return_history(ret),
+        chart=_spend_chart(ret, figures),
+        can_edit=_can_fill_in(ret),
+        can_review=can(Permission.REVIEW_RETURNS),
         year_closed=figures.award is not None and figures.award.is_closed,
-        reach_bands=REACH_BANDS, quarter_label=quarter_label, form=form,
-        summary_problems=summary_problems or [], **action_forms), status
+        reach_bands=REACH_BANDS,
+        quarter_label=quarter_label,
+        form=form,
+        summary_problems=summary_problems or [],
+        **action_forms,
+    ), status
 
 
 @bp.route("/returns/<int:return_id>/edit", methods=["GET", "POST"])
@@ -138,8 +163,9 @@ def return_edit(return_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            services.save_return(ret.id, form.entries(), lock_version=form.loaded_version,
-                                 user=current_user)
+            services.save_return(
+                ret.id, form.entries(), lock_version=form.loaded_version, user=current_user
+            )
         except DomainError as error:
             db.session.rollback()
             status = _status_for(error)
@@ -147,16 +173,22 @@ def return_edit(return_id: int):
         else:
             if form.add_match.data:
                 flash("Saved. Add the match funding line below.")
-                return redirect(url_for("returns.return_edit", return_id=ret.id,
-                                        _anchor="match-funding"))
+                return redirect(
+                    url_for("returns.return_edit", return_id=ret.id, _anchor="match-funding")
+                )
             flash("Saved the return")
             return redirect(url_for("returns.return_detail", return_id=ret.id))
     if form.errors or summary_problems:
         status = max(status, 400)
     ret = queries.get_return(return_id) or ret
-    return render_template("grants/returns/return_edit.html", ret=ret, form=form,
-                           figures=queries.build_return_figures(ret),
-                           reach_bands=REACH_BANDS, summary_problems=summary_problems), status
+    return render_template(
+        "grants/returns/return_edit.html",
+        ret=ret,
+        form=form,
+        figures=queries.build_return_figures(ret),
+        reach_bands=REACH_BANDS,
+        summary_problems=summary_problems,
+    ), status
 
 
 @bp.route("/returns/<int:return_id>/submit", methods=["GET", "POST"])
@@ -172,9 +204,13 @@ def return_submit(return_id: int):
     if form.validate_on_submit():
         try:
             services.submit_return(
-                ret.id, certified_name=form.certified_name.data,
-                certified_role=form.certified_role.data, certify=bool(form.certify.data),
-                lock_version=form.loaded_version, user=current_user)
+                ret.id,
+                certified_name=form.certified_name.data,
+                certified_role=form.certified_role.data,
+                certify=bool(form.certify.data),
+                lock_version=form.loaded_version,
+                user=current_user,
+            )
         except DomainError as error:
             db.session.rollback()
             status = _status_for(error)
@@ -185,9 +221,13 @@ def return_submit(return_id: int):
     if form.errors or summary_problems:
         status = max(status, 400)
     ret = queries.get_return(return_id) or ret
-    return render_template("grants/returns/return_submit.html", ret=ret, form=form,
-                           figures=queries.build_return_figures(ret),
-                           summary_problems=summary_problems), status
+    return render_template(
+        "grants/returns/return_submit.html",
+        ret=ret,
+        form=form,
+        figures=queries.build_return_figures(ret),
+        summary_problems=summary_problems,
+    ), status
 
 
 @bp.route("/returns/<int:return_id>/approve", methods=["POST"])
@@ -195,9 +235,15 @@ def return_submit(return_id: int):
 def return_approve(return_id: int):
     ret = _visible_return(return_id)
     form = ApproveReturnForm()
-    return _review(ret, form, "approve_form", lambda: services.approve_return(
-        ret.id, lock_version=form.loaded_version, user=current_user, comment=form.comment.data),
-        "Approved and locked the {title}")
+    return _review(
+        ret,
+        form,
+        "approve_form",
+        lambda: services.approve_return(
+            ret.id, lock_version=form.loaded_version, user=current_user, comment=form.comment.data
+        ),
+        "Approved and locked the {title}",
+    )
 
 
 @bp.route("/returns/<int:return_id>/return", methods=["POST"])
@@ -205,9 +251,15 @@ def return_approve(return_id: int):
 def return_send_back(return_id: int):
     ret = _visible_return(return_id)
     form = SendBackReturnForm()
-    return _review(ret, form, "send_back_form", lambda: services.send_back_return(
-        ret.id, comment=form.comment.data, lock_version=form.loaded_version, user=current_user),
-        "Returned the {title} to the spoke")
+    return _review(
+        ret,
+        form,
+        "send_back_form",
+        lambda: services.send_back_return(
+            ret.id, comment=form.comment.data, lock_version=form.loaded_version, user=current_user
+        ),
+        "Returned the {title} to the spoke",
+    )
 
 
 @bp.route("/returns/<int:return_id>/reopen", methods=["POST"])
@@ -215,9 +267,15 @@ def return_send_back(return_id: int):
 def return_reopen(return_id: int):
     ret = _visible_return(return_id)
     form = ReopenReturnForm()
-    return _review(ret, form, "reopen_form", lambda: services.reopen_return(
-        ret.id, reason=form.reason.data, lock_version=form.loaded_version, user=current_user),
-        "Reopened the {title}: it is back with the spoke")
+    return _review(
+        ret,
+        form,
+        "reopen_form",
+        lambda: services.reopen_return(
+            ret.id, reason=form.reason.data, lock_version=form.loaded_version, user=current_user
+        ),
+        "Reopened the {title}: it is back with the spoke",
+    )
 
 
 def _review(ret: QuarterlyReturn, form: FlaskForm, name: str, action: Any, done: str) -> Any:
@@ -235,18 +293,24 @@ def _review(ret: QuarterlyReturn, form: FlaskForm, name: str, action: Any, done:
             flash(done.format(title=title))
             return redirect(url_for("returns.return_detail", return_id=ret.id))
     fresh = queries.get_return(ret.id) or ret
-    return _render_detail(fresh, status=status, form=form, summary_problems=summary_problems,
-                          **{name: form})
+    return _render_detail(
+        fresh, status=status, form=form, summary_problems=summary_problems, **{name: form}
+    )
 
 
 @bp.route("/returns/<int:return_id>/template.xlsx")
 @permission_required(Permission.VIEW_RETURNS)
 def return_template(return_id: int):
     ret = _visible_return(return_id)
-    name = (f"return-{ret.recipient.code}-{ret.grant_stream.code}-{ret.financial_year}"
-            f"-Q{ret.quarter}.xlsx")
-    return Response(build_template_for(ret), mimetype=XLSX_MIMETYPE,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    name = (
+        f"return-{ret.recipient.code}-{ret.grant_stream.code}-{ret.financial_year}"
+        f"-Q{ret.quarter}.xlsx"
+    )
+    return Response(
+        build_template_for(ret),
+        mimetype=XLSX_MIMETYPE,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @bp.route("/returns/<int:return_id>/import", methods=["GET", "POST"])
@@ -263,28 +327,42 @@ def return_import(return_id: int):
         upload = form.file.data
         try:
             outcome = import_return_file(
-                upload.read(), upload.filename or "return.xlsx", user=current_user,
-                dry_run=bool(form.dry_run.data), return_id=ret.id,
-                lock_version=form.loaded_version)
+                upload.read(),
+                upload.filename or "return.xlsx",
+                user=current_user,
+                dry_run=bool(form.dry_run.data),
+                return_id=ret.id,
+                lock_version=form.loaded_version,
+            )
         except DomainError as error:
             db.session.rollback()
             status = _status_for(error)
             summary_problems = attach_return_problems(form, error.problems) or [error.message]
         else:
             if outcome.dry_run:
-                checked = (f"The file passes every check: it would import {outcome.lines} lines "
-                           f"and {outcome.match_lines} match funding lines. Nothing was saved.")
+                checked = (
+                    f"The file passes every check: it would import {outcome.lines} lines "
+                    f"and {outcome.match_lines} match funding lines. Nothing was saved."
+                )
             else:
-                flash(f"Imported {outcome.lines} lines and {outcome.match_lines} match funding "
-                      f"lines from {upload.filename}")
+                flash(
+                    f"Imported {outcome.lines} lines and {outcome.match_lines} match funding "
+                    f"lines from {upload.filename}"
+                )
                 return redirect(url_for("returns.return_detail", return_id=ret.id))
     if form.errors or summary_problems:
         status = max(status, 400)
-    return render_template("grants/returns/return_import.html", ret=ret, form=form,
-                           checked=checked, summary_problems=summary_problems), status
+    return render_template(
+        "grants/returns/return_import.html",
+        ret=ret,
+        form=form,
+        checked=checked,
+        summary_problems=summary_problems,
+    ), status
 
 
 # --- forecast underspend and the year-end close ---------------------------------------------------
+
 
 @bp.route("/returns/underspend")
 @permission_required(Permission.VIEW_RETURNS)
@@ -297,37 +375,70 @@ def return_underspend():
     moves = suggest_moves(report.rows)
     years = sorted(set(queries.return_years(current_user)) | {year}, reverse=True)
     return render_template(
-        "grants/returns/return_underspend.html", report=report, year=year, quarter=quarter,
-        years=years, moves=moves,
+        "grants/returns/return_underspend.html",
+        report=report,
+        year=year,
+        quarter=quarter,
+        years=years,
+        moves=moves,
         under=[r for r in report.rows if not r.is_closed and r.forecast_underspend > 0],
         over=[r for r in report.rows if not r.is_closed and r.forecast_underspend < 0],
         closed=[r for r in report.rows if r.is_closed],
         variation_link=_variation_link(year, quarter, moves),
-        move_link=lambda move: _variation_url(year, quarter, move.stream, {
-            "from": move.from_recipient, "to": move.to_recipient, "amount": str(move.amount)}),
-        can_move=can(Permission.MANAGE_GRANTS))
+        move_link=lambda move: _variation_url(
+            year,
+            quarter,
+            move.stream,
+            {"from": move.from_recipient, "to": move.to_recipient, "amount": str(move.amount)},
+        ),
+        can_move=can(Permission.MANAGE_GRANTS),
+    )
 
 
 def _variation_link(year: str, quarter: int | None, moves: tuple[Move, ...]) -> Any:
     """The variation form, prefilled for a row: with the suggested partner when there is one."""
+
     def link(row: RecipientFigures) -> str:
         giving = row.forecast_underspend > 0
-        move = next((m for m in moves if m.stream == row.stream and (
-            m.from_recipient if giving else m.to_recipient) == row.recipient), None)
+        move = next(
+            (
+                m
+                for m in moves
+                if m.stream == row.stream
+                and (m.from_recipient if giving else m.to_recipient) == row.recipient
+            ),
+            None,
+        )
         if move is not None:
-            return _variation_url(year, quarter, row.stream, {
-                "from": move.from_recipient, "to": move.to_recipient,
-                "amount": str(move.amount)})
-        return _variation_url(year, quarter, row.stream, {
-            "from" if giving else "to": row.recipient,
-            "amount": str(abs(row.forecast_underspend))})
+            return _variation_url(
+                year,
+                quarter,
+                row.stream,
+                {"from": move.from_recipient, "to": move.to_recipient, "amount": str(move.amount)},
+            )
+        return _variation_url(
+            year,
+            quarter,
+            row.stream,
+            {
+                "from" if giving else "to": row.recipient,
+                "amount": str(abs(row.forecast_underspend)),
+            },
+        )
+
     return link
 
 
 def _variation_url(year: str, quarter: int | None, stream: str, args: dict[str, str]) -> str:
     """The variation form (``awards.variation_new``) prefilled from the query string."""
-    return url_for("awards.variation_new", kind="reallocation", year=year, stream=stream,
-                   quarter=quarter, **args)
+    return url_for(
+        "awards.variation_new",
+        kind="reallocation",
+        year=year,
+        stream=stream,
+        quarter=quarter,
+        **args,
+    )
 
 
 @bp.route("/returns/close", methods=["GET", "POST"])
@@ -338,31 +449,42 @@ def return_close():
     grant = (source.get("grant") or "").upper()
     streams = queries.list_streams()
     preview = queries.close_preview(grant, year) if grant else None
-    form = close_year_form([(row.recipient.code, row.recipient.name)
-                            for row in (preview.rows if preview else [])])
+    form = close_year_form(
+        [(row.recipient.code, row.recipient.name) for row in (preview.rows if preview else [])]
+    )
     summary_problems: list[str] = []
     status = 200
     if preview is not None and form.validate_on_submit():
         try:
-            services.close_year(stream_code=grant, financial_year=year, reasons=form.reasons(),
-                                user=current_user)
+            services.close_year(
+                stream_code=grant, financial_year=year, reasons=form.reasons(), user=current_user
+            )
         except DomainError as error:
             db.session.rollback()
             status = 400
             summary_problems = attach_return_problems(form, error.problems)
         else:
-            flash(f"Closed {grant} {year}: the final underspends are recorded and the year's "
-                  "returns are locked")
+            flash(
+                f"Closed {grant} {year}: the final underspends are recorded and the year's "
+                "returns are locked"
+            )
             return redirect(url_for("returns.return_underspend", year=year))
     elif request.method == "POST":
         status = 400
         summary_problems = ["Choose the grant to close"]
-    return render_template("grants/returns/return_close.html", year=year, grant=grant,
-                           streams=streams, preview=preview, form=form,
-                           summary_problems=summary_problems), status
+    return render_template(
+        "grants/returns/return_close.html",
+        year=year,
+        grant=grant,
+        streams=streams,
+        preview=preview,
+        form=form,
+        summary_problems=summary_problems,
+    ), status
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
 
 def _visible_return(return_id: int) -> QuarterlyReturn:
     ret = queries.get_return(return_id)
@@ -395,10 +517,15 @@ def _year_or_404(text: str) -> str:
 
 def _spend_chart(ret: QuarterlyReturn, figures: queries.ReturnFigures) -> Markup:
     categories = [row.plan_line.line_ref for row in figures.rows]
-    series = [Series(f"Profile Q{ret.quarter}", [row.figures.profile for row in figures.rows]),
-              Series(f"Actual Q{ret.quarter}", [row.figures.actual for row in figures.rows]),
-              Series("Year to date", [row.figures.year_to_date for row in figures.rows]),
-              Series("Annual budget", [row.figures.annual_budget for row in figures.rows])]
+    series = [
+        Series(f"Profile Q{ret.quarter}", [row.figures.profile for row in figures.rows]),
+        Series(f"Actual Q{ret.quarter}", [row.figures.actual for row in figures.rows]),
+        Series("Year to date", [row.figures.year_to_date for row in figures.rows]),
+        Series("Annual budget", [row.figures.annual_budget for row in figures.rows]),
+    ]
     # The chart escapes every text it draws, so its markup is safe to embed.
-    return Markup(grouped_bar_chart(
-        categories, series, title=f"Spend against profile, {services.title_of(ret)}"))
+    return Markup(
+        grouped_bar_chart(
+            categories, series, title=f"Spend against profile, {services.title_of(ret)}"
+        )
+    )

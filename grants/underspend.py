@@ -47,10 +47,22 @@ def suggest_moves(figures: Sequence[RecipientFigures]) -> tuple[Move, ...]:
     moves = []
     for stream in sorted({f.stream for f in figures}):
         open_figures = [f for f in figures if f.stream == stream and not f.is_closed]
-        givers = sorted(((f.forecast_underspend, f.recipient) for f in open_figures
-                         if f.forecast_underspend > 0), key=lambda g: (-g[0], g[1]))
-        takers = sorted(((-f.forecast_underspend, f.recipient) for f in open_figures
-                         if f.forecast_underspend < 0), key=lambda t: (-t[0], t[1]))
+        givers = sorted(
+            (
+                (f.forecast_underspend, f.recipient)
+                for f in open_figures
+                if f.forecast_underspend > 0
+            ),
+            key=lambda g: (-g[0], g[1]),
+        )
+        takers = sorted(
+            (
+                (-f.forecast_underspend, f.recipient)
+                for f in open_figures
+                if f.forecast_underspend < 0
+            ),
+            key=lambda t: (-t[0], t[1]),
+        )
         spare = {code: amount for amount, code in givers}
         for needed, taker in takers:
             for _, giver in givers:

@@ -94,8 +94,12 @@ class ReviewStatus(enum.StrEnum):
 
     @property
     def tag_class(self) -> str:
-        return {"draft": "govuk-tag--grey", "submitted": "govuk-tag--blue",
-                "approved": "govuk-tag--green", "returned": "govuk-tag--orange"}[self.value]
+        return {
+            "draft": "govuk-tag--grey",
+            "submitted": "govuk-tag--blue",
+            "approved": "govuk-tag--green",
+            "returned": "govuk-tag--orange",
+        }[self.value]
 
 
 class MatchKind(enum.StrEnum):
@@ -108,8 +112,8 @@ class MatchKind(enum.StrEnum):
 
 
 class VariationKind(enum.StrEnum):
-    REALLOCATION = "reallocation"   # money moved from one recipient to another
-    ADJUSTMENT = "adjustment"       # one recipient's allocation changed (e.g. confirmed grant)
+    REALLOCATION = "reallocation"  # money moved from one recipient to another
+    ADJUSTMENT = "adjustment"  # one recipient's allocation changed (e.g. confirmed grant)
 
 
 # Reach bands reported each quarter (children and young people by age; then adults).

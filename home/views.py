@@ -28,7 +28,10 @@ def index():
             code = allocation.grant_stream.code
             allocated[code] = allocated.get(code, Decimal("0.00")) + allocation.amount
     return render_template(
-        "home/index.html", year=year, streams=list_grant_streams(), spokes=spokes,
+        "home/index.html",
+        year=year,
+        streams=list_grant_streams(),
+        spokes=spokes,
         allocated=allocated,
     )
 

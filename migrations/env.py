@@ -43,8 +43,10 @@ def schema_migration_options():
 
 def run_migrations_offline():
     context.configure(
-        url=config.get_main_option("sqlalchemy.url"), target_metadata=target_db.metadata,
-        literal_binds=True, **schema_migration_options(),
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=target_db.metadata,
+        literal_binds=True,
+        **schema_migration_options(),
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -25,14 +25,22 @@ class OrganisationKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"opcc": "OPCC", "hub": "VRP Hub", "spoke": "Spoke local authority",
-                "provider": "Provider"}[self.value]
+        return {
+            "opcc": "OPCC",
+            "hub": "VRP Hub",
+            "spoke": "Spoke local authority",
+            "provider": "Provider",
+        }[self.value]
 
 
 def enum_column(enum_class: type[enum.Enum], name: str) -> Enum:
     """Enums stored as their values in a VARCHAR with a named CHECK, the same on both databases."""
     return Enum(
-        enum_class, name=name, native_enum=False, create_constraint=True, length=20,
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
@@ -46,7 +54,8 @@ class Organisation(db.Model):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[OrganisationKind] = mapped_column(
-        enum_column(OrganisationKind, "organisation_kind"))
+        enum_column(OrganisationKind, "organisation_kind")
+    )
     # org-id (e.g. GB-LAE-BST) for 360Giving; GSS code for maps and beneficiary location.
     org_id: Mapped[str | None] = mapped_column(String(60))
     gss_code: Mapped[str | None] = mapped_column(String(12))

@@ -14,19 +14,28 @@ from reference.models import FinancialYearRecord, GrantStream, Organisation, Org
 
 
 def list_spokes() -> list[Organisation]:
-    return list(db.session.scalars(
-        select(Organisation).where(Organisation.kind == OrganisationKind.SPOKE)
-        .order_by(Organisation.name)
-    ))
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .where(Organisation.kind == OrganisationKind.SPOKE)
+            .order_by(Organisation.name)
+        )
+    )
 
 
 def visible_spokes(user: User) -> list[Organisation]:
     """The spokes ``user`` may see: all of them, or a spoke lead's own."""
-    return list(db.session.scalars(scope_to_user(
-        select(Organisation).where(Organisation.kind == OrganisationKind.SPOKE)
-        .order_by(Organisation.name),
-        Organisation.id, user,
-    )))
+    return list(
+        db.session.scalars(
+            scope_to_user(
+                select(Organisation)
+                .where(Organisation.kind == OrganisationKind.SPOKE)
+                .order_by(Organisation.name),
+                Organisation.id,
+                user,
+            )
+        )
+    )
 
 
 def get_organisation_by_code(code: str) -> Organisation | None:
@@ -38,9 +47,11 @@ def list_grant_streams() -> list[GrantStream]:
 
 
 def list_financial_years() -> list[FinancialYearRecord]:
-    return list(db.session.scalars(
-        select(FinancialYearRecord).order_by(FinancialYearRecord.start_date.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(FinancialYearRecord).order_by(FinancialYearRecord.start_date.desc())
+        )
+    )
 
 
 def current_financial_year(today: date | None = None) -> FinancialYear:

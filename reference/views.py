@@ -32,8 +32,8 @@ def spoke_detail(code: str):
         abort(404)
     ensure_spoke_visible(current_user, spoke)
     leads = db.session.scalars(
-        select(User).where(User.spoke_id == spoke.id, User.role == Role.SPOKE)
-        .order_by(User.name)
+        select(User).where(User.spoke_id == spoke.id, User.role == Role.SPOKE).order_by(User.name)
     ).all()
-    return render_template("reference/spoke_detail.html", spoke=spoke, leads=leads,
-                           year=current_financial_year())
+    return render_template(
+        "reference/spoke_detail.html", spoke=spoke, leads=leads, year=current_financial_year()
+    )

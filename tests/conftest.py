@@ -59,8 +59,12 @@ def _skip_fsync_on_test_sqlite(dbapi_connection: object, _record: object) -> Non
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--db", choices=(*BACKENDS, "both"), default="both",
-                     help="which database the app tests run against (default: both)")
+    parser.addoption(
+        "--db",
+        choices=(*BACKENDS, "both"),
+        default="both",
+        help="which database the app tests run against (default: both)",
+    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -131,8 +135,9 @@ def load_demo_into(url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def demo_database(backend: str, migrated_database: str,
-                  request: pytest.FixtureRequest) -> Iterator[str]:
+def demo_database(
+    backend: str, migrated_database: str, request: pytest.FixtureRequest
+) -> Iterator[str]:
     """The migrated database with the demo loaded, built once per session: loading the demo
     through the services takes seconds, copying it takes milliseconds."""
     if backend == "sqlite":
@@ -155,9 +160,13 @@ def demo_database(backend: str, migrated_database: str,
 def _end_other_connections(connection: Connection, database: str) -> None:
     """A database cannot be copied or dropped while anything is connected to it; a connection
     some earlier test forgot to close must not fail a later one."""
-    connection.execute(text(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-        "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": database})
+    connection.execute(
+        text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = :name AND pid <> pg_backend_pid()"
+        ),
+        {"name": database},
+    )
 
 
 def _recreate_postgres_test_database(server: PostgresServer, template: str) -> None:
@@ -171,8 +180,9 @@ def _recreate_postgres_test_database(server: PostgresServer, template: str) -> N
 
 
 @pytest.fixture
-def database_url(backend: str, migrated_database: str, tmp_path: Path,
-                 request: pytest.FixtureRequest) -> Iterator[str]:
+def database_url(
+    backend: str, migrated_database: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[str]:
     """A fresh database for one test; with the demo loaded when the test asks for ``demo``."""
     wants_demo = "demo" in request.fixturenames
     if backend == "sqlite":
@@ -183,29 +193,40 @@ def database_url(backend: str, migrated_database: str, tmp_path: Path,
     else:
         if wants_demo:
             request.getfixturevalue("demo_database")
-            _recreate_postgres_test_database(request.getfixturevalue("postgres_server"),
-                                             "vrp_demo")
+            _recreate_postgres_test_database(request.getfixturevalue("postgres_server"), "vrp_demo")
         yield migrated_database
         engine = create_engine(migrated_database)
         with engine.begin() as connection:
-            tables = [row[0] for row in connection.execute(text(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                "AND tablename <> 'alembic_version'"))]
+            tables = [
+                row[0]
+                for row in connection.execute(
+                    text(
+                        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                        "AND tablename <> 'alembic_version'"
+                    )
+                )
+            ]
             if tables:
-                connection.execute(text(
-                    "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) +
-                    " RESTART IDENTITY CASCADE"))
+                connection.execute(
+                    text(
+                        "TRUNCATE "
+                        + ", ".join(f'"{t}"' for t in tables)
+                        + " RESTART IDENTITY CASCADE"
+                    )
+                )
         engine.dispose()
 
 
 @pytest.fixture
 def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    app = create_app({
-        "APP_ENV": "testing",
-        "SECRET_KEY": "test-secret-key",
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "WTF_CSRF_ENABLED": False,
-    })
+    app = create_app(
+        {
+            "APP_ENV": "testing",
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
     app.instance_path = str(tmp_path / "instance")
     app.jinja_env.bytecode_cache = TEMPLATE_CACHE
 

@@ -71,12 +71,34 @@ class PostgresServer:
             os.chown(datadir, entry.pw_uid, entry.pw_gid)
         server = cls(bindir=bindir, datadir=datadir, port=free_port(), run_as=run_as)
         try:
-            server._run("initdb", "-D", str(datadir / "data"), "-A", "trust", "-U", "postgres",
-                        "-E", "UTF8", "--locale=C", "--no-instructions")
-            options = (f"-p {server.port} -k {datadir} -c listen_addresses=127.0.0.1 "
-                       "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
-            server._run("pg_ctl", "-D", str(datadir / "data"), "-o", options, "-w",
-                        "-l", str(datadir / "server.log"), "start")
+            server._run(
+                "initdb",
+                "-D",
+                str(datadir / "data"),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-instructions",
+            )
+            options = (
+                f"-p {server.port} -k {datadir} -c listen_addresses=127.0.0.1 "
+                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+            )
+            server._run(
+                "pg_ctl",
+                "-D",
+                str(datadir / "data"),
+                "-o",
+                options,
+                "-w",
+                "-l",
+                str(datadir / "server.log"),
+                "start",
+            )
         except subprocess.CalledProcessError as error:
             log = datadir / "server.log"
             detail = log.read_text() if log.exists() else ""

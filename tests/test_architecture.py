@@ -14,8 +14,20 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PURE_PACKAGES = ("core", "formulas")
 FORBIDDEN_IN_PURE = ("flask", "sqlalchemy", "pandas", "wtforms")
-PROJECT_PACKAGES = ("core", "auth", "audit", "reference", "home", "web", "demo", "formulas",
-                    "allocations", "grants", "commissioning", "exports")
+PROJECT_PACKAGES = (
+    "core",
+    "auth",
+    "audit",
+    "reference",
+    "home",
+    "web",
+    "demo",
+    "formulas",
+    "allocations",
+    "grants",
+    "commissioning",
+    "exports",
+)
 TOP_LEVEL_MODULES = ("app.py", "config.py", "database.py", "extensions.py", "cli.py")
 
 
@@ -40,27 +52,31 @@ def forbidden_imports(source: str) -> list[tuple[int, str]]:
 
 
 def python_files(*folders: str) -> list[Path]:
-    return sorted(p for folder in folders if (ROOT / folder).is_dir()
-                  for p in (ROOT / folder).rglob("*.py"))
+    return sorted(
+        p for folder in folders if (ROOT / folder).is_dir() for p in (ROOT / folder).rglob("*.py")
+    )
 
 
 # The checker itself, on examples, so a scanner that finds nothing cannot pass unnoticed.
-@pytest.mark.parametrize(("source", "expected"), [
-    ("import flask", ["flask"]),
-    ("from flask import g", ["flask"]),
-    ("import flask_login", ["flask_login"]),
-    ("from flask_sqlalchemy import SQLAlchemy", ["flask_sqlalchemy"]),
-    ("import sqlalchemy.orm as orm", ["sqlalchemy.orm"]),
-    ("from sqlalchemy import select", ["sqlalchemy"]),
-    ("import pandas as pd", ["pandas"]),
-    ("from wtforms import Form", ["wtforms"]),
-    ("def f():\n    import pandas\n", ["pandas"]),  # imports inside functions count too
-    ("import os, flask", ["flask"]),
-    ("from decimal import Decimal\nimport dataclasses", []),
-    ("from core.money import to_money", []),
-    ("from . import spec", []),
-    ("import flasky", []),  # only the package itself, not a name that starts alike
-])
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("import flask", ["flask"]),
+        ("from flask import g", ["flask"]),
+        ("import flask_login", ["flask_login"]),
+        ("from flask_sqlalchemy import SQLAlchemy", ["flask_sqlalchemy"]),
+        ("import sqlalchemy.orm as orm", ["sqlalchemy.orm"]),
+        ("from sqlalchemy import select", ["sqlalchemy"]),
+        ("import pandas as pd", ["pandas"]),
+        ("from wtforms import Form", ["wtforms"]),
+        ("def f():\n    import pandas\n", ["pandas"]),  # imports inside functions count too
+        ("import os, flask", ["flask"]),
+        ("from decimal import Decimal\nimport dataclasses", []),
+        ("from core.money import to_money", []),
+        ("from . import spec", []),
+        ("import flasky", []),  # only the package itself, not a name that starts alike
+    ],
+)
 def test_forbidden_import_checker(source, expected):
     assert [module for _, module in forbidden_imports(source)] == expected
 
@@ -90,7 +106,8 @@ def project_modules() -> list[Path]:
 def test_every_project_module_opens_with_a_docstring():
     modules = project_modules()
     missing = [
-        str(path.relative_to(ROOT)) for path in modules
+        str(path.relative_to(ROOT))
+        for path in modules
         if not (ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or "").strip()
     ]
 

@@ -9,11 +9,22 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("core", "formulas", "allocations", "grants", "exports", "demo", "auth", "audit",
-            "reference", "web")
+PACKAGES = (
+    "core",
+    "formulas",
+    "allocations",
+    "grants",
+    "exports",
+    "demo",
+    "auth",
+    "audit",
+    "reference",
+    "web",
+)
 MODULES = sorted(
     ".".join(path.relative_to(ROOT).with_suffix("").parts)
-    for package in PACKAGES for path in (ROOT / package).rglob("*.py")
+    for package in PACKAGES
+    for path in (ROOT / package).rglob("*.py")
     if ">>>" in path.read_text(encoding="utf-8")
 ) + sorted(p.stem for p in ROOT.glob("*.py") if ">>>" in p.read_text(encoding="utf-8"))
 

@@ -21,8 +21,14 @@ from audit.models import AuditAction, AuditEvent
 from extensions import db
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
-FOUNDATION_TABLES = {"audit_events", "financial_years", "grant_streams", "organisations",
-                     "sign_in_attempts", "users"}
+FOUNDATION_TABLES = {
+    "audit_events",
+    "financial_years",
+    "grant_streams",
+    "organisations",
+    "sign_in_attempts",
+    "users",
+}
 
 
 def schema_differences(metadata: MetaData) -> list:
@@ -36,7 +42,8 @@ def describe(difference) -> str:
     if isinstance(difference, list):  # column modifications come grouped
         return "\n".join(
             f"{op} {table}.{column}: {old!r} -> {new!r}"
-            for op, _schema, table, column, _existing, old, new in difference)
+            for op, _schema, table, column, _existing, old, new in difference
+        )
     op, *rest = difference
     names = [getattr(item, "name", None) or repr(item) for item in rest]
     return f"{op} {' '.join(str(n) for n in names)}"
@@ -86,17 +93,25 @@ def test_downgrade_to_base_then_upgrade_to_head(app):
 
 
 def add_audit_event() -> int:
-    event = AuditEvent(actor_label="test", action=AuditAction.CREATE, table_name="organisations",
-                       record_id="1", after={"code": "bristol"})
+    event = AuditEvent(
+        actor_label="test",
+        action=AuditAction.CREATE,
+        table_name="organisations",
+        record_id="1",
+        after={"code": "bristol"},
+    )
     db.session.add(event)
     db.session.commit()
     return event.id
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_events SET actor_label = 'someone else' WHERE id = :id",
-    "DELETE FROM audit_events WHERE id = :id",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_events SET actor_label = 'someone else' WHERE id = :id",
+        "DELETE FROM audit_events WHERE id = :id",
+    ],
+)
 def test_the_database_refuses_to_change_the_audit_log(app, statement):
     event_id = add_audit_event()
 
@@ -104,9 +119,12 @@ def test_the_database_refuses_to_change_the_audit_log(app, statement):
         db.session.execute(text(statement), {"id": event_id})
     db.session.rollback()
 
-    assert db.session.execute(
-        text("SELECT actor_label FROM audit_events WHERE id = :id"), {"id": event_id}
-    ).scalar_one() == "test"
+    assert (
+        db.session.execute(
+            text("SELECT actor_label FROM audit_events WHERE id = :id"), {"id": event_id}
+        ).scalar_one()
+        == "test"
+    )
 
 
 def test_the_database_still_accepts_new_audit_events(app):

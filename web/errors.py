@@ -23,17 +23,21 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
         return render_template(
-            "errors/error.html", status=400, title="Your form has expired",
+            "errors/error.html",
+            status=400,
+            title="Your form has expired",
             detail="The form was open too long or was sent from elsewhere. Go back, reload the "
-                   "page and try again; nothing was saved.",
+            "page and try again; nothing was saved.",
         ), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
         status = error.code or 500
         return render_template(
-            "errors/error.html", status=status,
-            title=ERROR_TITLES.get(status, error.name), detail=None,
+            "errors/error.html",
+            status=status,
+            title=ERROR_TITLES.get(status, error.name),
+            detail=None,
         ), status
 
     @app.errorhandler(Exception)
@@ -41,6 +45,8 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         app.logger.exception("unhandled error")
         return render_template(
-            "errors/error.html", status=500, title=ERROR_TITLES[500],
+            "errors/error.html",
+            status=500,
+            title=ERROR_TITLES[500],
             detail="Nothing you sent was saved. Try again later.",
         ), 500

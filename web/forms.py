@@ -10,9 +10,11 @@ from core.problems import Problem
 
 
 def attach_problems(
-    form: FlaskForm, problems: Iterable[Problem],
+    form: FlaskForm,
+    problems: Iterable[Problem],
     field_for: Callable[[str | None], str | None] = lambda column: column,
-    *, show_location: bool = True,
+    *,
+    show_location: bool = True,
 ) -> list[str]:
     """Put each problem on its form field; return the ones that belong to no field.
 
@@ -37,8 +39,7 @@ def attach_problems(
 
 
 def _without_column(problem: Problem) -> str:
-    where = ", ".join(p for p in (problem.file, f"row {problem.row}" if problem.row else None)
-                      if p)
+    where = ", ".join(p for p in (problem.file, f"row {problem.row}" if problem.row else None) if p)
     return _located(where, problem.message, file=problem.file)
 
 

@@ -25,12 +25,21 @@ class NavItem:
 NAVIGATION = (
     NavItem("Home", "home.index", Permission.VIEW_HOME),
     NavItem("Spokes", "reference.spoke_list", Permission.VIEW_SPOKES, ("/spokes",)),
-    NavItem("Allocations", "allocations.allocation_list", Permission.VIEW_ALLOCATIONS,
-            ("/allocations",)),
-    NavItem("Funding formula", "allocations.formula_list", Permission.VIEW_FORMULAS,
-            ("/formulas", "/indicators", "/runs")),
-    NavItem("Grants", "awards.award_list", Permission.VIEW_GRANTS,
-            ("/grants", "/agreements", "/variations")),
+    NavItem(
+        "Allocations", "allocations.allocation_list", Permission.VIEW_ALLOCATIONS, ("/allocations",)
+    ),
+    NavItem(
+        "Funding formula",
+        "allocations.formula_list",
+        Permission.VIEW_FORMULAS,
+        ("/formulas", "/indicators", "/runs"),
+    ),
+    NavItem(
+        "Grants",
+        "awards.award_list",
+        Permission.VIEW_GRANTS,
+        ("/grants", "/agreements", "/variations"),
+    ),
     NavItem("Delivery plans", "plans.plan_list", Permission.VIEW_PLANS, ("/plans",)),
     NavItem("Returns", "returns.return_list", Permission.VIEW_RETURNS, ("/returns",)),
     NavItem("Users", "auth.user_list", Permission.VIEW_USERS, ("/admin/users",)),
@@ -47,7 +56,8 @@ def navigation_items() -> list[dict[str, object]]:
             continue
         href = url_for(item.endpoint)
         active = request.path == href or any(
-            request.path.startswith(section) for section in item.sections)
+            request.path.startswith(section) for section in item.sections
+        )
         items.append({"text": item.text, "href": href, "active": active})
     return items
 

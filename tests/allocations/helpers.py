@@ -17,19 +17,40 @@ from allocations.models import (
 from audit.models import AuditEvent
 from extensions import db
 
-STORED = (FormulaVersion, IndicatorDataset, IndicatorValueRecord, FormulaRun, Allocation,
-          AuditEvent)
+STORED = (
+    FormulaVersion,
+    IndicatorDataset,
+    IndicatorValueRecord,
+    FormulaRun,
+    Allocation,
+    AuditEvent,
+)
 
 
 def stored_counts() -> dict[str, int]:
     """How many rows each allocation table (and the audit log) holds."""
     db.session.expire_all()
-    return {model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
-            for model in STORED}
+    return {
+        model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
+        for model in STORED
+    }
 
 
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-         "track", "wbr"}
+_VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 
 
 class _Collector(HTMLParser):
@@ -83,6 +104,7 @@ def _by(*, testid: str | None, css_class: str | None):  # type: ignore[no-untype
         if testid is not None:
             return attrs.get("data-testid") == testid
         return css_class in (attrs.get("class") or "").split()
+
     return wanted
 
 
@@ -94,8 +116,9 @@ def page_text(html: str, *, testid: str | None = None, css_class: str | None = N
     return _normal("".join(collector.texts[0]))
 
 
-def table_rows(html: str, testid: str | None = None, *,
-               css_class: str | None = None) -> list[list[str]]:
+def table_rows(
+    html: str, testid: str | None = None, *, css_class: str | None = None
+) -> list[list[str]]:
     """The cell texts, row by row, of the first table with ``data-testid`` or class."""
     collector = _Collector(_by(testid=testid, css_class=css_class))
     collector.feed(html)

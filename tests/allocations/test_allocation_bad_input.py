@@ -20,9 +20,16 @@ from tests.builders import (
 )
 
 FORM = {
-    "name": "Test formula", "version": "1", "grant": "VRU", "financial_year": "2024-25",
-    "pot": "1000.00", "rounding_unit": "0.01", "top_slice_recipient": "hub",
-    "top_slice_percent": "10", "base_share": "0.4", "weights": "population = 1",
+    "name": "Test formula",
+    "version": "1",
+    "grant": "VRU",
+    "financial_year": "2024-25",
+    "pot": "1000.00",
+    "rounding_unit": "0.01",
+    "top_slice_recipient": "hub",
+    "top_slice_percent": "10",
+    "base_share": "0.4",
+    "weights": "population = 1",
     "submit": "Save as a new version",
 }
 SPOKES = ("banes", "bristol", "north-somerset", "somerset", "south-glos")
@@ -47,9 +54,11 @@ def refused(client, url: str, data: dict) -> str:
 
 # --- the formula form --------------------------------------------------------------------------
 
+
 def test_weights_that_do_not_add_up_to_one_are_refused_on_the_form(client, finance):
-    html_summary = refused(client, "/formulas/new", {
-        **FORM, "weights": "population = 0.5\noffences = 0.4"})
+    html_summary = refused(
+        client, "/formulas/new", {**FORM, "weights": "population = 0.5\noffences = 0.4"}
+    )
 
     assert "The indicator weights add up to 0.9, not exactly 1" in html_summary
 
@@ -60,49 +69,60 @@ def test_weight_lines_that_cannot_be_read_are_refused_on_the_form(client, financ
     assert "Line 1: write it as indicator = weight" in summary
 
 
-def test_a_rounding_unit_other_than_the_penny_or_the_pound_is_refused_on_the_form(
-        client, finance):
+def test_a_rounding_unit_other_than_the_penny_or_the_pound_is_refused_on_the_form(client, finance):
     summary = refused(client, "/formulas/new", {**FORM, "rounding_unit": "0.05"})
 
     assert "Not a valid choice" in summary
 
 
 def test_missing_required_fields_are_each_named(client, finance):
-    summary = refused(client, "/formulas/new", {
-        **FORM, "name": "", "financial_year": "", "pot": "", "weights": ""})
+    summary = refused(
+        client,
+        "/formulas/new",
+        {**FORM, "name": "", "financial_year": "", "pot": "", "weights": ""},
+    )
 
-    for message in ("Enter the formula's name", "Enter the financial year", "Enter the pot",
-                    "Enter at least one indicator weight"):
+    for message in (
+        "Enter the formula's name",
+        "Enter the financial year",
+        "Enter the pot",
+        "Enter at least one indicator weight",
+    ):
         assert message in summary
 
 
 # --- the formula file --------------------------------------------------------------------------
 
+
 def upload_formula(client, text: str) -> str:
-    return refused(client, "/formulas/new", {
-        "upload-file": (io.BytesIO(text.encode()), "asvrp.toml"),
-        "upload-submit": "Upload formula"})
+    return refused(
+        client,
+        "/formulas/new",
+        {
+            "upload-file": (io.BytesIO(text.encode()), "asvrp.toml"),
+            "upload-submit": "Upload formula",
+        },
+    )
 
 
-def test_a_rounding_unit_other_than_the_penny_or_the_pound_is_refused_in_a_file(
-        client, finance):
+def test_a_rounding_unit_other_than_the_penny_or_the_pound_is_refused_in_a_file(client, finance):
     summary = upload_formula(client, formula_toml(rounding_unit="0.05"))
 
-    assert ("asvrp.toml, row 6, column rounding_unit: rounding unit 0.05 is not allowed; use "
-            "0.01 (pence) or 1 (pounds)") in summary
+    assert (
+        "asvrp.toml, row 6, column rounding_unit: rounding unit 0.05 is not allowed; use "
+        "0.01 (pence) or 1 (pounds)"
+    ) in summary
 
 
 def test_weights_that_do_not_add_up_to_one_are_refused_in_a_file(client, finance):
-    summary = upload_formula(client, formula_toml(weights={"population": "0.6",
-                                                           "offences": "0.6"}))
+    summary = upload_formula(client, formula_toml(weights={"population": "0.6", "offences": "0.6"}))
 
     assert "asvrp.toml, row 14, column indicators: " in summary
     assert "add up to 1.2, not exactly 1" in summary
 
 
 def test_every_problem_in_a_formula_file_is_listed_at_once(client, finance):
-    summary = upload_formula(client, formula_toml(pot="-5.00", rounding_unit="2",
-                                                  grant="NOPE"))
+    summary = upload_formula(client, formula_toml(pot="-5.00", rounding_unit="2", grant="NOPE"))
 
     assert "row 5, column pot: the pot -5.00 must not be negative" in summary
     assert "row 6, column rounding_unit: rounding unit 2 is not allowed" in summary
@@ -122,20 +142,28 @@ def test_a_file_that_is_not_toml_is_refused(client, finance):
 
 # --- the indicator file ------------------------------------------------------------------------
 
+
 def upload_indicators(client, content: bytes, filename: str = "needs.csv") -> str:
-    return refused(client, "/indicators/new", {
-        "name": "Needs", "file": (io.BytesIO(content), filename), "submit": "Import indicators"})
+    return refused(
+        client,
+        "/indicators/new",
+        {"name": "Needs", "file": (io.BytesIO(content), filename), "submit": "Import indicators"},
+    )
 
 
-def test_negative_empty_and_non_numeric_values_are_each_named_by_row_and_column(
-        client, finance):
-    summary = upload_indicators(client, indicator_csv([
-        ("banes", "population", "193282"),
-        ("bristol", "population", "-1"),
-        ("north-somerset", "population", ""),
-        ("somerset", "population", "lots"),
-        ("south-glos", "population", "12", "", "31/03/2024"),
-    ]))
+def test_negative_empty_and_non_numeric_values_are_each_named_by_row_and_column(client, finance):
+    summary = upload_indicators(
+        client,
+        indicator_csv(
+            [
+                ("banes", "population", "193282"),
+                ("bristol", "population", "-1"),
+                ("north-somerset", "population", ""),
+                ("somerset", "population", "lots"),
+                ("south-glos", "population", "12", "", "31/03/2024"),
+            ]
+        ),
+    )
 
     assert "needs.csv, row 3, column value: the value -1 is negative" in summary
     assert "needs.csv, row 4, column value: the value is empty" in summary
@@ -145,12 +173,21 @@ def test_negative_empty_and_non_numeric_values_are_each_named_by_row_and_column(
 
 
 def test_a_duplicate_row_is_refused(client, finance):
-    summary = upload_indicators(client, indicator_csv([
-        ("bristol", "population", "1"), ("banes", "population", "1"),
-        ("bristol", "population", "2")]))
+    summary = upload_indicators(
+        client,
+        indicator_csv(
+            [
+                ("bristol", "population", "1"),
+                ("banes", "population", "1"),
+                ("bristol", "population", "2"),
+            ]
+        ),
+    )
 
-    assert ("needs.csv, row 4, column indicator: a second value for bristol and population "
-            "(the first is on row 2)") in summary
+    assert (
+        "needs.csv, row 4, column indicator: a second value for bristol and population "
+        "(the first is on row 2)"
+    ) in summary
 
 
 def test_a_missing_column_is_refused(client, finance):
@@ -173,10 +210,21 @@ def test_a_damaged_xlsx_file_is_refused(client, finance):
 
 # --- running a formula on data that does not fit it --------------------------------------------
 
+
 def run_refused(client, formula, dataset, **fields) -> str:
-    return refused(client, "/runs/new", {
-        "formula_version": str(formula.id), "dataset": str(dataset.id), "pot": "",
-        "previous": "", "label": "", "submit": "Run the formula", **fields})
+    return refused(
+        client,
+        "/runs/new",
+        {
+            "formula_version": str(formula.id),
+            "dataset": str(dataset.id),
+            "pot": "",
+            "previous": "",
+            "label": "",
+            "submit": "Run the formula",
+            **fields,
+        },
+    )
 
 
 @pytest.fixture
@@ -186,19 +234,25 @@ def spokes(app):
 
 
 def test_an_indicator_the_formula_does_not_weigh_is_refused(client, finance):
-    dataset = make_dataset(rows=[(code, "population", "1") for code in SPOKES]
-                           + [("bristol", "knife_crime", "7"), ("banes", "knife_crime", "2")])
+    dataset = make_dataset(
+        rows=[(code, "population", "1") for code in SPOKES]
+        + [("bristol", "knife_crime", "7"), ("banes", "knife_crime", "2")]
+    )
 
     summary = run_refused(client, make_formula_version(), dataset)
 
-    assert ("indicators.csv, row 7, column indicator: indicator 'knife_crime' is not in the "
-            "formula formula.toml (it has: population) (1 more rows)") in summary
+    assert (
+        "indicators.csv, row 7, column indicator: indicator 'knife_crime' is not in the "
+        "formula formula.toml (it has: population) (1 more rows)"
+    ) in summary
 
 
 def test_a_spoke_missing_a_value_is_refused(client, finance):
     formula = make_formula_version(weights={"population": "0.5", "offences": "0.5"})
-    dataset = make_dataset(rows=[(code, "population", "1") for code in SPOKES]
-                           + [(code, "offences", "1") for code in SPOKES if code != "somerset"])
+    dataset = make_dataset(
+        rows=[(code, "population", "1") for code in SPOKES]
+        + [(code, "offences", "1") for code in SPOKES if code != "somerset"]
+    )
 
     summary = run_refused(client, formula, dataset)
 
@@ -210,8 +264,9 @@ def test_an_indicator_that_is_zero_for_every_spoke_is_refused(client, finance):
 
     summary = run_refused(client, make_formula_version(), dataset)
 
-    assert ("indicators.csv, row 2, column value: indicator population is 0 for every spoke"
-            in summary)
+    assert (
+        "indicators.csv, row 2, column value: indicator population is 0 for every spoke" in summary
+    )
 
 
 def test_a_damping_formula_without_previous_allocations_is_refused(client, finance):
@@ -219,48 +274,62 @@ def test_a_damping_formula_without_previous_allocations_is_refused(client, finan
 
     summary = run_refused(client, formula, make_dataset())
 
-    assert ("formula.toml, row 17, column damping: the formula has [damping] but no previous "
-            "allocations were given to damp against") in summary
+    assert (
+        "formula.toml, row 17, column damping: the formula has [damping] but no previous "
+        "allocations were given to damp against"
+    ) in summary
 
 
 def test_floors_that_cannot_be_met_are_refused(client, finance, spokes):
     formula = make_formula_version(damping={"floor": "-0.05"})
-    previous = b"recipient,amount\n" + b"".join(
-        code.encode() + b",300.00\n" for code in SPOKES)
+    previous = b"recipient,amount\n" + b"".join(code.encode() + b",300.00\n" for code in SPOKES)
 
-    summary = run_refused(client, formula, make_dataset(),
-                          previous_file=(io.BytesIO(previous), "last-year.csv"))
+    summary = run_refused(
+        client, formula, make_dataset(), previous_file=(io.BytesIO(previous), "last-year.csv")
+    )
 
-    assert ("last-year.csv, column amount: the floors add up to 1425.00, which is 525.00 more "
-            "than the 900.00 there is to share") in summary
+    assert (
+        "last-year.csv, column amount: the floors add up to 1425.00, which is 525.00 more "
+        "than the 900.00 there is to share"
+    ) in summary
     assert "damping.floor (formula.toml, row 18)" in summary
 
 
 def test_floors_from_an_approved_run_that_cannot_be_met_are_refused(client, finance):
     last_year = make_approved_run(pot="3000.00")
-    formula = make_formula_version(version="2", financial_year="2025-26",
-                                   damping={"floor": "-0.05"})
+    formula = make_formula_version(
+        version="2", financial_year="2025-26", damping={"floor": "-0.05"}
+    )
 
     summary = run_refused(client, formula, last_year.dataset, previous=str(last_year.id))
 
-    assert f"Run {last_year.id}: Test formula v1 on Needs v1, column amount: the floors add up" \
+    assert (
+        f"Run {last_year.id}: Test formula v1 on Needs v1, column amount: the floors add up"
         in summary
+    )
 
 
 def test_a_previous_allocations_file_with_an_unknown_recipient_is_refused(client, finance):
     previous = b"recipient,amount\nbristol,100.00\natlantis,5.00\n"
 
-    summary = run_refused(client, make_formula_version(), make_dataset(),
-                          previous_file=(io.BytesIO(previous), "last-year.csv"))
+    summary = run_refused(
+        client,
+        make_formula_version(),
+        make_dataset(),
+        previous_file=(io.BytesIO(previous), "last-year.csv"),
+    )
 
     assert "last-year.csv, row 3, column recipient: atlantis is neither a spoke" in summary
 
 
-@pytest.mark.parametrize(("pot", "message"), [
-    ("lots", "'lots' is not a number"),
-    ("10.005", "more than two decimal places"),
-    ("-1.00", "must not be negative"),
-])
+@pytest.mark.parametrize(
+    ("pot", "message"),
+    [
+        ("lots", "'lots' is not a number"),
+        ("10.005", "more than two decimal places"),
+        ("-1.00", "must not be negative"),
+    ],
+)
 def test_a_pot_that_is_not_an_amount_is_refused(client, finance, pot, message):
     summary = run_refused(client, make_formula_version(), make_dataset(), pot=pot)
 
@@ -271,9 +340,14 @@ def test_a_formula_file_that_is_not_utf8_is_refused(client, finance):
     make_grant_stream("VRU")
     before = stored_counts()
 
-    response = client.post("/formulas/new", data={
-        "upload-file": (io.BytesIO("pot = \"£1\"".encode("latin-1")), "asvrp.toml"),
-        "upload-submit": "Upload formula"}, content_type="multipart/form-data")
+    response = client.post(
+        "/formulas/new",
+        data={
+            "upload-file": (io.BytesIO('pot = "£1"'.encode("latin-1")), "asvrp.toml"),
+            "upload-submit": "Upload formula",
+        },
+        content_type="multipart/form-data",
+    )
 
     assert response.status_code == 400
     assert "The file is not UTF-8 text" in error_summary(response.get_data(as_text=True))

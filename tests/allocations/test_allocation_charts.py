@@ -21,10 +21,13 @@ def bars(root: ET.Element) -> list[ET.Element]:
 
 
 def test_chart_is_an_svg_with_a_title_and_one_bar_per_value():
-    _, root = chart(["banes", "bristol", "somerset"], [
-        Series("2024-25", [Decimal("174363.00"), Decimal("398437.00"), Decimal("397597.00")]),
-        Series("2023-24", [Decimal("174714.00"), Decimal("399239.00"), Decimal("398397.00")]),
-    ])
+    _, root = chart(
+        ["banes", "bristol", "somerset"],
+        [
+            Series("2024-25", [Decimal("174363.00"), Decimal("398437.00"), Decimal("397597.00")]),
+            Series("2023-24", [Decimal("174714.00"), Decimal("399239.00"), Decimal("398397.00")]),
+        ],
+    )
 
     assert root.tag == f"{SVG}svg"
     assert root.get("role") == "img"
@@ -32,16 +35,21 @@ def test_chart_is_an_svg_with_a_title_and_one_bar_per_value():
     assert root.get("aria-labelledby") == root.find(f"{SVG}title").get("id")
     assert len(bars(root)) == 6
     assert [b.find(f"{SVG}title").text for b in bars(root)][:2] == [
-        "banes, 2024-25: £174,363.00", "banes, 2023-24: £174,714.00"]
+        "banes, 2024-25: £174,363.00",
+        "banes, 2023-24: £174,714.00",
+    ]
     legend = [r for r in root.iter(f"{SVG}rect") if r.find(f"{SVG}title") is None]
     assert len(legend) == 2
 
 
 def test_missing_values_draw_no_bar():
-    _, root = chart(["banes", "bristol", "hub"], [
-        Series("This year", [Decimal("10.00"), Decimal("20.00"), Decimal("5.00")]),
-        Series("Previous year", [None, Decimal("15.00"), None]),
-    ])
+    _, root = chart(
+        ["banes", "bristol", "hub"],
+        [
+            Series("This year", [Decimal("10.00"), Decimal("20.00"), Decimal("5.00")]),
+            Series("Previous year", [None, Decimal("15.00"), None]),
+        ],
+    )
 
     titles = [b.find(f"{SVG}title").text for b in bars(root)]
     assert len(titles) == 4
@@ -59,9 +67,11 @@ def test_bar_lengths_are_proportional_to_a_round_axis_maximum():
 
 
 def test_labels_and_title_are_escaped():
-    text, root = chart(["<script>alert(1)</script>", "Bath & North East Somerset"],
-                       [Series('"quoted" <b>', [Decimal(1), Decimal(2)])],
-                       title="Runs <1> & <2>")
+    text, root = chart(
+        ["<script>alert(1)</script>", "Bath & North East Somerset"],
+        [Series('"quoted" <b>', [Decimal(1), Decimal(2)])],
+        title="Runs <1> & <2>",
+    )
 
     assert "<script>" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text

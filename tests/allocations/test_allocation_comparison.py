@@ -9,8 +9,10 @@ from allocations.comparison import Comparison, ComparisonCell, compare_results
 
 def result(*, hub: str | None = None, **spokes: str) -> dict:
     return {
-        "allocations": [{"recipient": code.replace("_", "-"), "amount": amount}
-                        for code, amount in spokes.items()],
+        "allocations": [
+            {"recipient": code.replace("_", "-"), "amount": amount}
+            for code, amount in spokes.items()
+        ],
         "top_slices": [] if hub is None else [{"recipient": "hub", "amount": hub}],
     }
 
@@ -27,24 +29,33 @@ def test_differences_are_against_the_first_run_in_pounds_and_percent():
         ComparisonCell(Decimal("550.00"), Decimal("50.00"), Decimal("10.00")),
     )
     assert rows["banes"].cells[1] == ComparisonCell(
-        Decimal("350.00"), Decimal("-50.00"), Decimal("-12.50"))
-    assert rows["hub"].cells[1] == ComparisonCell(Decimal("100.00"), Decimal("0.00"),
-                                                  Decimal("0.00"))
+        Decimal("350.00"), Decimal("-50.00"), Decimal("-12.50")
+    )
+    assert rows["hub"].cells[1] == ComparisonCell(
+        Decimal("100.00"), Decimal("0.00"), Decimal("0.00")
+    )
 
 
 def test_top_slices_come_first_then_spokes_by_code():
-    comparison = compare_results([result(hub="1.00", south_glos="1.00", banes="1.00",
-                                         bristol="1.00")])
+    comparison = compare_results(
+        [result(hub="1.00", south_glos="1.00", banes="1.00", bristol="1.00")]
+    )
 
     assert [(r.recipient, r.is_top_slice) for r in comparison.rows] == [
-        ("hub", True), ("banes", False), ("bristol", False), ("south-glos", False)]
+        ("hub", True),
+        ("banes", False),
+        ("bristol", False),
+        ("south-glos", False),
+    ]
 
 
 def test_totals_add_top_slices_and_spokes_and_compare_too():
-    comparison = compare_results([
-        result(hub="100.00", bristol="450.00", banes="450.00"),
-        result(hub="120.00", bristol="480.00", banes="420.00"),
-    ])
+    comparison = compare_results(
+        [
+            result(hub="100.00", bristol="450.00", banes="450.00"),
+            result(hub="120.00", bristol="480.00", banes="420.00"),
+        ]
+    )
 
     assert comparison.totals == (
         ComparisonCell(Decimal("1000.00"), None, None),
@@ -53,8 +64,7 @@ def test_totals_add_top_slices_and_spokes_and_compare_too():
 
 
 def test_percent_is_rounded_half_up_to_two_places():
-    comparison = compare_results([
-        result(a="800.00", b="300.00"), result(a="801.00", b="301.00")])
+    comparison = compare_results([result(a="800.00", b="300.00"), result(a="801.00", b="301.00")])
 
     rows = {row.recipient: row for row in comparison.rows}
     assert rows["a"].cells[1].difference_percent == Decimal("0.13")  # 0.125
@@ -73,8 +83,10 @@ def test_a_recipient_missing_from_a_run_has_no_difference():
     comparison = compare_results([result(a="100.00"), result(a="90.00", b="10.00")])
 
     rows = {row.recipient: row for row in comparison.rows}
-    assert rows["b"].cells == (ComparisonCell(None, None, None),
-                               ComparisonCell(Decimal("10.00"), None, None))
+    assert rows["b"].cells == (
+        ComparisonCell(None, None, None),
+        ComparisonCell(Decimal("10.00"), None, None),
+    )
     assert rows["a"].cells[1].difference == Decimal("-10.00")
 
 
@@ -85,8 +97,12 @@ def test_no_percent_against_a_baseline_of_nothing():
 
 
 def test_a_top_slice_recipient_in_any_run_is_shown_as_a_top_slice():
-    comparison = compare_results([result(hub="0.00"), {"allocations": [
-        {"recipient": "hub", "amount": "5.00"}], "top_slices": []}])
+    comparison = compare_results(
+        [
+            result(hub="0.00"),
+            {"allocations": [{"recipient": "hub", "amount": "5.00"}], "top_slices": []},
+        ]
+    )
 
     assert [(r.recipient, r.is_top_slice) for r in comparison.rows] == [("hub", True)]
 

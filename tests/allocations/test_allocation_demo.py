@@ -28,9 +28,15 @@ from tests.builders import cheap_password_hash
 
 
 def active_allocations(year: str, grant: str | None = None) -> list[Allocation]:
-    return [a for a in db.session.scalars(select(Allocation).where(
-        Allocation.financial_year == year, Allocation.status == AllocationStatus.ACTIVE))
-        if grant is None or a.grant_stream.code == grant]
+    return [
+        a
+        for a in db.session.scalars(
+            select(Allocation).where(
+                Allocation.financial_year == year, Allocation.status == AllocationStatus.ACTIVE
+            )
+        )
+        if grant is None or a.grant_stream.code == grant
+    ]
 
 
 def runs_by_label() -> dict[str, FormulaRun]:
@@ -41,14 +47,23 @@ def test_the_demo_has_formulas_for_both_grants_and_both_years(demo):
     versions = db.session.scalars(select(FormulaVersion)).all()
 
     assert sorted((v.grant_code, v.financial_year, v.version) for v in versions) == [
-        ("SVD", "2023-24", "2023-24.1"), ("SVD", "2024-25", "2024-25.1"),
-        ("VRU", "2023-24", "2023-24.1"), ("VRU", "2024-25", "2024-25.1"),
+        ("SVD", "2023-24", "2023-24.1"),
+        ("SVD", "2024-25", "2024-25.1"),
+        ("VRU", "2023-24", "2023-24.1"),
+        ("VRU", "2024-25", "2024-25.1"),
         ("VRU", "2024-25", "2024-25.2-violence-only"),
     ]
-    approved = {(r.grant_stream.code, r.financial_year) for r in runs_by_label().values()
-                if r.status is RunStatus.APPROVED}
-    assert approved == {("VRU", "2023-24"), ("SVD", "2023-24"), ("VRU", "2024-25"),
-                        ("SVD", "2024-25")}
+    approved = {
+        (r.grant_stream.code, r.financial_year)
+        for r in runs_by_label().values()
+        if r.status is RunStatus.APPROVED
+    }
+    assert approved == {
+        ("VRU", "2023-24"),
+        ("SVD", "2023-24"),
+        ("VRU", "2024-25"),
+        ("SVD", "2024-25"),
+    }
 
 
 def test_somersets_2023_24_allocations_come_to_the_annual_reports_figure(demo):
@@ -66,7 +81,13 @@ def test_the_2023_24_pots_reconcile_to_the_penny_with_the_hub_top_slice(demo):
     assert sum(a.amount for a in svd) == Decimal("157181.26")
     for allocations in (vru, svd):
         assert sorted(a.recipient.code for a in allocations) == [
-            "banes", "bristol", "hub", "north-somerset", "somerset", "south-glos"]
+            "banes",
+            "bristol",
+            "hub",
+            "north-somerset",
+            "somerset",
+            "south-glos",
+        ]
         assert [a.recipient.code for a in allocations if a.is_top_slice] == ["hub"]
     assert [a.amount for a in svd if a.is_top_slice] == [Decimal("15718.26")]
 
@@ -83,8 +104,10 @@ def test_the_indicative_2024_25_vru_run_is_superseded_by_the_confirmed_one(demo)
     vru = active_allocations("2024-25", "VRU")
     assert {a.run_id for a in vru} == {confirmed.id}
     assert sum(a.amount for a in vru) == Decimal("1546911.00")
-    assert {a.status for a in db.session.scalars(select(Allocation).where(
-        Allocation.run_id == indicative.id))} == {AllocationStatus.SUPERSEDED}
+    assert {
+        a.status
+        for a in db.session.scalars(select(Allocation).where(Allocation.run_id == indicative.id))
+    } == {AllocationStatus.SUPERSEDED}
 
 
 def test_the_demo_has_a_draft_scenario_and_every_run_re_runs_to_its_pennies(demo):

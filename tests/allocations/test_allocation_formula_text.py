@@ -16,12 +16,19 @@ from core.problems import DomainError
 from formulas.spec import Damping, IndicatorWeight, TopSlice, parse_formula_toml
 
 FIELDS = {
-    "name": "ASVRP spoke allocation", "version": "2024-25.1", "grant": "VRU",
-    "financial_year": "2024-25", "pot": "1528667.00", "rounding_unit": "1",
-    "top_slice_recipient": "hub", "top_slice_percent": "20", "top_slice_amount": "",
+    "name": "ASVRP spoke allocation",
+    "version": "2024-25.1",
+    "grant": "VRU",
+    "financial_year": "2024-25",
+    "pot": "1528667.00",
+    "rounding_unit": "1",
+    "top_slice_recipient": "hub",
+    "top_slice_percent": "20",
+    "top_slice_amount": "",
     "base_share": "0.25",
     "weights": "population = 0.5\nserious_violence_offences = 0.3\nuniversal_credit_claims = 0.2",
-    "damping_floor": "-0.05", "damping_ceiling": "0.10",
+    "damping_floor": "-0.05",
+    "damping_ceiling": "0.10",
 }
 
 
@@ -64,10 +71,18 @@ def test_fields_from_spec_is_the_inverse_of_build_formula_toml():
 
 
 def test_round_trip_keeps_an_amount_top_slice_the_penny_and_no_damping():
-    spec = parse_formula_toml(build_formula_toml({
-        **FIELDS, "rounding_unit": "0.01", "top_slice_percent": "",
-        "top_slice_amount": "147225.50", "damping_floor": "", "damping_ceiling": "",
-    }))
+    spec = parse_formula_toml(
+        build_formula_toml(
+            {
+                **FIELDS,
+                "rounding_unit": "0.01",
+                "top_slice_percent": "",
+                "top_slice_amount": "147225.50",
+                "damping_floor": "",
+                "damping_ceiling": "",
+            }
+        )
+    )
 
     fields = fields_from_spec(spec)
 
@@ -80,8 +95,16 @@ def test_round_trip_keeps_an_amount_top_slice_the_penny_and_no_damping():
 
 
 def test_blank_optional_fields_leave_their_tables_out():
-    text = build_formula_toml({**FIELDS, "grant": "", "top_slice_recipient": "",
-                               "damping_floor": "", "damping_ceiling": "", "base_share": ""})
+    text = build_formula_toml(
+        {
+            **FIELDS,
+            "grant": "",
+            "top_slice_recipient": "",
+            "damping_floor": "",
+            "damping_ceiling": "",
+            "base_share": "",
+        }
+    )
 
     spec = parse_formula_toml(text)
 
@@ -92,18 +115,22 @@ def test_blank_optional_fields_leave_their_tables_out():
 
 def test_weight_lines_skip_blanks_and_comments_and_unquote_values():
     weights, problems = parse_weight_lines(
-        '# need indicators\n\n  population = "0.5"  \noffences=0.5\n')
+        '# need indicators\n\n  population = "0.5"  \noffences=0.5\n'
+    )
 
     assert not problems
     assert weights == {"population": "0.5", "offences": "0.5"}
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("population 0.5", "line 1: write it as indicator = weight"),
-    ("population = 0.5\n= 0.5", "line 2: write it as indicator = weight"),
-    ("population =", "line 1: write it as indicator = weight"),
-    ("population = 0.5\n\npopulation = 0.5", "line 3: population is given twice"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("population 0.5", "line 1: write it as indicator = weight"),
+        ("population = 0.5\n= 0.5", "line 2: write it as indicator = weight"),
+        ("population =", "line 1: write it as indicator = weight"),
+        ("population = 0.5\n\npopulation = 0.5", "line 3: population is given twice"),
+    ],
+)
 def test_weight_lines_that_cannot_be_read_are_problems_on_the_weights_field(text, message):
     _, problems = parse_weight_lines(text)
 
@@ -123,24 +150,27 @@ def test_every_bad_weight_line_is_reported_at_once():
     ]
 
 
-@pytest.mark.parametrize(("key", "field"), [
-    ("top_slice", "top_slice_percent"),
-    ("top_slice[1].percent", "top_slice_percent"),
-    ("base.share", "base_share"),
-    ("indicators", "weights"),
-    ("indicators.population", "weights"),
-    ("damping.floor", "damping_floor"),
-    ("damping.ceiling", "damping_ceiling"),
-    ("damping", "damping_floor"),
-    ("financial_year", "financial_year"),
-    ("pot", "pot"),
-    ("rounding_unit", "rounding_unit"),
-    ("grant", "grant"),
-    ("version", "version"),
-    ("name", "name"),
-    ("potato", None),
-    ("", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    ("key", "field"),
+    [
+        ("top_slice", "top_slice_percent"),
+        ("top_slice[1].percent", "top_slice_percent"),
+        ("base.share", "base_share"),
+        ("indicators", "weights"),
+        ("indicators.population", "weights"),
+        ("damping.floor", "damping_floor"),
+        ("damping.ceiling", "damping_ceiling"),
+        ("damping", "damping_floor"),
+        ("financial_year", "financial_year"),
+        ("pot", "pot"),
+        ("rounding_unit", "rounding_unit"),
+        ("grant", "grant"),
+        ("version", "version"),
+        ("name", "name"),
+        ("potato", None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_problems_about_a_toml_key_belong_to_its_form_field(key, field):
     assert field_for_key(key) == field

@@ -17,11 +17,20 @@ from tests.allocations.helpers import error_summary, page_text, stored_counts
 from tests.builders import formula_toml, make_formula_version, make_grant_stream
 
 FORM = {
-    "name": "Test formula", "version": "1", "grant": "VRU", "financial_year": "2024-25",
-    "pot": "1000.00", "rounding_unit": "0.01", "top_slice_recipient": "hub",
-    "top_slice_percent": "10", "top_slice_amount": "", "base_share": "0.4",
-    "weights": "population = 0.75\r\noffences = 0.25", "damping_floor": "-0.05",
-    "damping_ceiling": "0.10", "change_note": "First agreed version",
+    "name": "Test formula",
+    "version": "1",
+    "grant": "VRU",
+    "financial_year": "2024-25",
+    "pot": "1000.00",
+    "rounding_unit": "0.01",
+    "top_slice_recipient": "hub",
+    "top_slice_percent": "10",
+    "top_slice_amount": "",
+    "base_share": "0.4",
+    "weights": "population = 0.75\r\noffences = 0.25",
+    "damping_floor": "-0.05",
+    "damping_ceiling": "0.10",
+    "change_note": "First agreed version",
     "submit": "Save as a new version",
 }
 
@@ -33,10 +42,15 @@ def post_form(client, **changes):
 
 def post_upload(client, text: str, *, filename="asvrp.toml", change_note="Uploaded"):
     make_grant_stream("VRU")
-    return client.post("/formulas/new", data={
-        "upload-file": (io.BytesIO(text.encode()), filename),
-        "upload-change_note": change_note, "upload-submit": "Upload formula"},
-        content_type="multipart/form-data")
+    return client.post(
+        "/formulas/new",
+        data={
+            "upload-file": (io.BytesIO(text.encode()), filename),
+            "upload-change_note": change_note,
+            "upload-submit": "Upload formula",
+        },
+        content_type="multipart/form-data",
+    )
 
 
 def test_finance_saves_a_formula_from_the_form(client, finance):
@@ -46,15 +60,21 @@ def test_finance_saves_a_formula_from_the_form(client, finance):
     assert response.status_code == 302
     assert response.headers["Location"] == f"/formulas/{version.id}"
     assert (version.name, version.version, version.grant_code, version.financial_year) == (
-        "Test formula", "1", "VRU", "2024-25")
+        "Test formula",
+        "1",
+        "VRU",
+        "2024-25",
+    )
     assert version.change_note == "First agreed version"
     assert version.created_by == finance
     spec = load_spec(version)
     assert spec.pot == Decimal("1000.00")
     assert spec.top_slices == (TopSlice("hub", percent=Decimal(10)),)
     assert spec.base_share == Decimal("0.4")
-    assert spec.indicators == (IndicatorWeight("population", Decimal("0.75")),
-                               IndicatorWeight("offences", Decimal("0.25")))
+    assert spec.indicators == (
+        IndicatorWeight("population", Decimal("0.75")),
+        IndicatorWeight("offences", Decimal("0.25")),
+    )
     assert spec.damping == Damping(Decimal("-0.05"), Decimal("0.10"))
 
 
@@ -81,7 +101,10 @@ def test_finance_uploads_a_formula_file_and_the_text_is_kept_as_written(client, 
     version = db.session.scalar(select(FormulaVersion))
     assert version.source_toml == text
     assert (version.source_filename, version.version, version.change_note) == (
-        "asvrp.toml", "2024-25.1", "From the board paper")
+        "asvrp.toml",
+        "2024-25.1",
+        "From the board paper",
+    )
 
 
 def test_saving_a_version_that_exists_is_refused_on_the_version_field(client, finance):
@@ -101,7 +124,8 @@ def test_saving_a_version_that_exists_is_refused_on_the_version_field(client, fi
 
 
 def test_uploading_a_version_that_exists_is_refused_and_names_the_file_row_and_column(
-        client, finance):
+    client, finance
+):
     make_formula_version(version="1")
     before = stored_counts()
 
@@ -109,8 +133,9 @@ def test_uploading_a_version_that_exists_is_refused_and_names_the_file_row_and_c
 
     assert response.status_code == 400
     summary = error_summary(response.get_data(as_text=True))
-    assert ("asvrp.toml, row 2, column version: version 1 of 'Test formula' already exists"
-            in summary)
+    assert (
+        "asvrp.toml, row 2, column version: version 1 of 'Test formula' already exists" in summary
+    )
     assert stored_counts() == before
 
 
@@ -133,7 +158,9 @@ def test_start_a_new_version_from_an_existing_one(client, finance):
     assert response.status_code == 302
     versions = db.session.scalars(select(FormulaVersion).order_by(FormulaVersion.id)).all()
     assert [(v.version, load_spec(v).base_share) for v in versions] == [
-        ("1", Decimal("0.4")), ("2", Decimal("0.5"))]
+        ("1", Decimal("0.4")),
+        ("2", Decimal("0.5")),
+    ]
 
 
 def test_a_prefill_from_a_version_that_does_not_exist_is_not_found(client, finance):
@@ -144,8 +171,11 @@ def test_saving_a_formula_is_audited_as_the_finance_officer(client, finance):
     post_form(client)
     version = db.session.scalar(select(FormulaVersion))
 
-    event = db.session.scalar(select(AuditEvent).where(
-        AuditEvent.table_name == "formula_versions", AuditEvent.record_id == str(version.id)))
+    event = db.session.scalar(
+        select(AuditEvent).where(
+            AuditEvent.table_name == "formula_versions", AuditEvent.record_id == str(version.id)
+        )
+    )
 
     assert event.action is AuditAction.CREATE
     assert (event.actor_id, event.actor_label) == (finance.id, finance.email)

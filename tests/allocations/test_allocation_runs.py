@@ -31,7 +31,7 @@ def next_year(previous=None, **fields):
 
 def chart_of(html: str) -> ET.Element:
     start = html.find("<svg", html.find('data-testid="run-chart"'))
-    return ET.fromstring(html[start:html.find("</svg>", start) + len("</svg>")])
+    return ET.fromstring(html[start : html.find("</svg>", start) + len("</svg>")])
 
 
 def test_the_run_page_shows_each_allocation_with_its_change_on_last_year(client, finance):
@@ -40,39 +40,71 @@ def test_the_run_page_shows_each_allocation_with_its_change_on_last_year(client,
     html = client.get(f"/runs/{run.id}").get_data(as_text=True)
 
     rows = table_rows(html, "allocation-table")
-    assert rows[0] == ["Recipient", "Base", "Need", "Damping", "Rounding", "Allocation",
-                       "Previous", "Change"]
+    assert rows[0] == [
+        "Recipient",
+        "Base",
+        "Need",
+        "Damping",
+        "Rounding",
+        "Allocation",
+        "Previous",
+        "Change",
+    ]
     assert rows[1] == ["hub (top slice)", "", "£110.00", ""]
-    assert rows[3] == ["bristol", "£79.20", "£198.00", "£0.00", "£0.00", "£277.20", "£252.00",
-                       "+£25.20 +10.00%"]
-    assert rows[4] == ["north-somerset", "£79.20", "£99.00", "£0.00", "£0.00", "£178.20",
-                       "£162.00", "+£16.20 +10.00%"]
+    assert rows[3] == [
+        "bristol",
+        "£79.20",
+        "£198.00",
+        "£0.00",
+        "£0.00",
+        "£277.20",
+        "£252.00",
+        "+£25.20 +10.00%",
+    ]
+    assert rows[4] == [
+        "north-somerset",
+        "£79.20",
+        "£99.00",
+        "£0.00",
+        "£0.00",
+        "£178.20",
+        "£162.00",
+        "+£16.20 +10.00%",
+    ]
     assert rows[-1] == ["Total", "", "£1,100.00", ""]
     assert "Previous year Run 1: Test formula v1 on Needs v1" in page_text(
-        html, css_class="govuk-summary-list")
+        html, css_class="govuk-summary-list"
+    )
 
 
 def test_the_run_page_explains_each_spokes_need_by_indicator(client, finance):
     formula = make_formula_version(weights={"population": "0.5", "offences": "0.5"})
-    dataset = make_dataset(rows=[
-        (code, indicator, value) for code in ("banes", "bristol", "north-somerset", "somerset",
-                                              "south-glos")
-        for indicator, value in (("population", "2" if code == "bristol" else "1"),
-                                 ("offences", "3" if code == "banes" else "1"))])
+    dataset = make_dataset(
+        rows=[
+            (code, indicator, value)
+            for code in ("banes", "bristol", "north-somerset", "somerset", "south-glos")
+            for indicator, value in (
+                ("population", "2" if code == "bristol" else "1"),
+                ("offences", "3" if code == "banes" else "1"),
+            )
+        ]
+    )
     run = make_run(formula=formula, dataset=dataset)
 
     html = client.get(f"/runs/{run.id}").get_data(as_text=True)
 
     # need 540.00: population's half (270.00) shared 1:2:1:1:1, offences' half 3:1:1:1:1.
     start = html.find("<table", html.find("banes: £232.72"))
-    banes = html[start:html.find("</details>", start)]
+    banes = html[start : html.find("</details>", start)]
     assert table_rows(banes, css_class="govuk-table") == [
         ["Indicator", "Value", "Share of all spokes", "Weight", "Contribution"],
         ["population", "1", "0.166667", "0.5", "£45.00"],
         ["offences", "3", "0.428571", "0.5", "£115.71"],
     ]
-    assert ("Base £72.00 + need £160.71 = £232.71 before damping; damping £0.00; rounding "
-            "+£0.01; allocation £232.72.") in page_text(banes, css_class="govuk-body-s")
+    assert (
+        "Base £72.00 + need £160.71 = £232.71 before damping; damping £0.00; rounding "
+        "+£0.01; allocation £232.72."
+    ) in page_text(banes, css_class="govuk-body-s")
     assert run.result["total"] == "1000.00"
 
 
@@ -82,8 +114,7 @@ def test_the_chart_compares_this_year_with_last_year_by_spoke(client, finance):
     chart = chart_of(client.get(f"/runs/{run.id}").get_data(as_text=True))
 
     assert chart.find(f"{SVG}title").text == "Allocations by spoke, Next year"
-    titles = [t.text for rect in chart.iter(f"{SVG}rect")
-              for t in rect.findall(f"{SVG}title")]
+    titles = [t.text for rect in chart.iter(f"{SVG}rect") for t in rect.findall(f"{SVG}title")]
     assert len(titles) == 10
     assert titles[2:4] == ["bristol, 2025-26: £277.20", "bristol, Previous year: £252.00"]
 
@@ -99,8 +130,15 @@ def test_without_previous_allocations_there_is_no_change_and_one_series(client, 
 
 
 def post_run(client, **fields):
-    data = {"label": "", "formula_version": "", "dataset": "", "pot": "", "previous": "",
-            "submit": "Run the formula", **fields}
+    data = {
+        "label": "",
+        "formula_version": "",
+        "dataset": "",
+        "pot": "",
+        "previous": "",
+        "submit": "Run the formula",
+        **fields,
+    }
     return client.post("/runs/new", data=data, content_type="multipart/form-data")
 
 
@@ -109,24 +147,39 @@ def test_finance_runs_a_scenario_from_the_form_with_a_pot_and_last_years_run(cli
     formula = make_formula_version(version="2", financial_year="2025-26")
     dataset = make_dataset(name="Needs 2025")
 
-    response = post_run(client, formula_version=str(formula.id), dataset=str(dataset.id),
-                        pot="1,100.00", previous=str(first.id), label="Confirmed grant")
+    response = post_run(
+        client,
+        formula_version=str(formula.id),
+        dataset=str(dataset.id),
+        pot="1,100.00",
+        previous=str(first.id),
+        label="Confirmed grant",
+    )
 
     run = db.session.scalar(select(FormulaRun).where(FormulaRun.label == "Confirmed grant"))
     assert response.status_code == 302
     assert response.headers["Location"] == f"/runs/{run.id}"
     assert run.status is RunStatus.DRAFT
     assert (run.pot, run.total, run.financial_year, run.grant_stream.code) == (
-        Decimal("1100.00"), Decimal("1100.00"), "2025-26", "VRU")
+        Decimal("1100.00"),
+        Decimal("1100.00"),
+        "2025-26",
+        "VRU",
+    )
     assert run.previous_label == first.title
     assert run.created_by == finance
     assert {a["recipient"]: a["change"] for a in run.result["allocations"]} == {
-        "banes": "16.20", "bristol": "25.20", "north-somerset": "16.20", "somerset": "16.20",
-        "south-glos": "16.20"}
+        "banes": "16.20",
+        "bristol": "25.20",
+        "north-somerset": "16.20",
+        "somerset": "16.20",
+        "south-glos": "16.20",
+    }
 
 
 def test_a_blank_pot_uses_the_formulas_and_the_label_defaults_to_formula_and_dataset(
-        client, finance):
+    client, finance
+):
     formula = make_formula_version()
     dataset = make_dataset()
 
@@ -140,17 +193,24 @@ def test_a_blank_pot_uses_the_formulas_and_the_label_defaults_to_formula_and_dat
 def test_previous_allocations_can_be_uploaded_as_a_file(client, finance):
     formula = make_formula_version()
     dataset = make_dataset()
-    previous = (b"recipient,amount\nbanes,150.00\nbristol,300.00\nnorth-somerset,150.00\n"
-                b"somerset,150.00\nsouth-glos,150.00\nhub,100.00\n")
+    previous = (
+        b"recipient,amount\nbanes,150.00\nbristol,300.00\nnorth-somerset,150.00\n"
+        b"somerset,150.00\nsouth-glos,150.00\nhub,100.00\n"
+    )
 
-    response = post_run(client, formula_version=str(formula.id), dataset=str(dataset.id),
-                        previous_file=(io.BytesIO(previous), "last-year.csv"))
+    response = post_run(
+        client,
+        formula_version=str(formula.id),
+        dataset=str(dataset.id),
+        previous_file=(io.BytesIO(previous), "last-year.csv"),
+    )
 
     assert response.status_code == 302, response.get_data(as_text=True)
     run = db.session.scalar(select(FormulaRun))
     assert run.previous_label == "last-year.csv"
-    changes = {a["recipient"]: (a["change"], a["change_percent"])
-               for a in run.result["allocations"]}
+    changes = {
+        a["recipient"]: (a["change"], a["change_percent"]) for a in run.result["allocations"]
+    }
     assert changes["bristol"] == ("-48.00", "-16.00")
     assert changes["banes"] == ("12.00", "8.00")
 
@@ -178,8 +238,12 @@ def test_two_scenarios_side_by_side_with_the_difference_against_the_first(client
 
     rows = table_rows(compare(client, first, second), "comparison")
 
-    assert rows[0] == ["Recipient", f"Run {first.id}: This year", f"Run {second.id}: Next year",
-                       "Difference"]
+    assert rows[0] == [
+        "Recipient",
+        f"Run {first.id}: This year",
+        f"Run {second.id}: Next year",
+        "Difference",
+    ]
     assert rows[1] == ["hub (top slice)", "£100.00", "£110.00", "+£10.00 +10.00%"]
     assert rows[3] == ["bristol", "£252.00", "£277.20", "+£25.20 +10.00%"]
     assert rows[-1] == ["Total", "£1,000.00", "£1,100.00", "+£100.00"]
@@ -192,8 +256,7 @@ def test_the_order_chosen_decides_the_baseline(client, finance):
     html = compare(client, second, first)
 
     assert f"Differences are against the first run, <strong>Run {second.id}: Next year" in html
-    assert table_rows(html, "comparison")[3] == ["bristol", "£277.20", "£252.00",
-                                                 "-£25.20 -9.09%"]
+    assert table_rows(html, "comparison")[3] == ["bristol", "£277.20", "£252.00", "-£25.20 -9.09%"]
 
 
 def test_three_runs_compared_each_against_the_first(client, finance):
@@ -203,8 +266,14 @@ def test_three_runs_compared_each_against_the_first(client, finance):
 
     rows = table_rows(compare(client, first, second, third), "comparison")
 
-    assert rows[3] == ["bristol", "£252.00", "£277.20", "+£25.20 +10.00%", "£201.60",
-                       "-£50.40 -20.00%"]
+    assert rows[3] == [
+        "bristol",
+        "£252.00",
+        "£277.20",
+        "+£25.20 +10.00%",
+        "£201.60",
+        "-£50.40 -20.00%",
+    ]
 
 
 def test_comparing_fewer_than_two_runs_says_so(client, finance):
@@ -232,9 +301,11 @@ def test_a_run_exports_to_xlsx_with_amounts_that_add_up_to_the_pot(client, finan
 
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == (
-        f'attachment; filename="allocation-run-{run.id}.xlsx"')
+        f'attachment; filename="allocation-run-{run.id}.xlsx"'
+    )
     assert response.mimetype == (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(response.data))
     assert workbook.sheet_names == ["Allocations", "Indicators", "Formula"]
     rows = workbook.get_sheet_by_name("Allocations").to_python()
@@ -242,10 +313,14 @@ def test_a_run_exports_to_xlsx_with_amounts_that_add_up_to_the_pot(client, finan
     assert header[:3] == ["recipient", "kind", "amount"]
     amounts = {row[0]: Decimal(str(row[2])).quantize(Decimal("0.01")) for row in body}
     assert amounts == {
-        "banes": Decimal("178.20"), "bristol": Decimal("277.20"),
-        "north-somerset": Decimal("178.20"), "somerset": Decimal("178.20"),
-        "south-glos": Decimal("178.20"), "hub": Decimal("110.00"),
-        "total": Decimal("1100.00")}
+        "banes": Decimal("178.20"),
+        "bristol": Decimal("277.20"),
+        "north-somerset": Decimal("178.20"),
+        "somerset": Decimal("178.20"),
+        "south-glos": Decimal("178.20"),
+        "hub": Decimal("110.00"),
+        "total": Decimal("1100.00"),
+    }
     assert sum(v for k, v in amounts.items() if k != "total") == run.pot
     bristol = next(row for row in body if row[0] == "bristol")
     assert Decimal(str(bristol[header.index("previous")])) == Decimal(252)
@@ -259,15 +334,23 @@ def test_a_run_exports_to_csv_with_amounts_that_add_up_to_the_pot(client, financ
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"] == (
-        f'attachment; filename="allocation-run-{run.id}.csv"')
+        f'attachment; filename="allocation-run-{run.id}.csv"'
+    )
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert [(r["recipient"], r["kind"], r["amount"]) for r in rows] == [
-        ("banes", "spoke", "162.00"), ("bristol", "spoke", "252.00"),
-        ("north-somerset", "spoke", "162.00"), ("somerset", "spoke", "162.00"),
-        ("south-glos", "spoke", "162.00"), ("hub", "top_slice", "100.00")]
+        ("banes", "spoke", "162.00"),
+        ("bristol", "spoke", "252.00"),
+        ("north-somerset", "spoke", "162.00"),
+        ("somerset", "spoke", "162.00"),
+        ("south-glos", "spoke", "162.00"),
+        ("hub", "top_slice", "100.00"),
+    ]
     assert sum(Decimal(r["amount"]) for r in rows) == run.pot
-    assert (rows[1]["population_value"], rows[1]["population_share"],
-            rows[1]["population_contribution"]) == ("2", "0.333333", "180.00")
+    assert (
+        rows[1]["population_value"],
+        rows[1]["population_share"],
+        rows[1]["population_contribution"],
+    ) == ("2", "0.333333", "180.00")
 
 
 def test_other_export_formats_are_not_found(client, finance):

@@ -35,6 +35,7 @@ def events(table: str | None = None) -> list[AuditEvent]:
 
 # --- what is written ------------------------------------------------------------------------------
 
+
 def test_creating_a_record_writes_a_create_event_with_its_values(app):
     spoke = make_spoke("bristol", "Bristol")
 
@@ -44,8 +45,14 @@ def test_creating_a_record_writes_a_create_event_with_its_values(app):
     assert event.record_label == "bristol"
     assert event.before is None
     assert event.after == {
-        "id": spoke.id, "code": "bristol", "name": "Bristol", "kind": "spoke",
-        "org_id": None, "gss_code": None, "notes": None, "active": True,
+        "id": spoke.id,
+        "code": "bristol",
+        "name": "Bristol",
+        "kind": "spoke",
+        "org_id": None,
+        "gss_code": None,
+        "notes": None,
+        "active": True,
     }
     assert event.actor_id is None
     assert event.actor_label == "system"  # no signed-in user, no command
@@ -63,7 +70,9 @@ def test_updating_a_record_writes_the_values_before_and_after(app):
     assert event.before["name"] == "Bristol"
     assert event.after["name"] == "Bristol City Council"
     assert event.changed_fields() == [
-        ("gss_code", None, "E06000023"), ("name", "Bristol", "Bristol City Council")]
+        ("gss_code", None, "E06000023"),
+        ("name", "Bristol", "Bristol City Council"),
+    ]
 
 
 def test_an_update_that_changes_nothing_writes_nothing(app):
@@ -159,8 +168,12 @@ def audited_grants(app):
 
 
 def test_money_dates_and_enums_are_audited_as_plain_strings(audited_grants):
-    grant = AuditedGrant(reference="VRU-24-001", amount=Decimal("157181.26"),
-                         due=date(2025, 3, 31), stage=Stage.DRAFT)
+    grant = AuditedGrant(
+        reference="VRU-24-001",
+        amount=Decimal("157181.26"),
+        due=date(2025, 3, 31),
+        stage=Stage.DRAFT,
+    )
     db.session.add(grant)
     db.session.commit()
     grant.amount = Decimal("1528667.00")
@@ -169,10 +182,17 @@ def test_money_dates_and_enums_are_audited_as_plain_strings(audited_grants):
 
     created, updated = events("test_audited_grants")
     assert created.record_label == "VRU-24-001"
-    assert created.after == {"id": grant.id, "reference": "VRU-24-001", "amount": "157181.26",
-                             "due": "2025-03-31", "stage": "draft"}
+    assert created.after == {
+        "id": grant.id,
+        "reference": "VRU-24-001",
+        "amount": "157181.26",
+        "due": "2025-03-31",
+        "stage": "draft",
+    }
     assert updated.changed_fields() == [
-        ("amount", "157181.26", "1528667.00"), ("stage", "draft", "agreed")]
+        ("amount", "157181.26", "1528667.00"),
+        ("stage", "draft", "agreed"),
+    ]
     # Stored as JSON strings, read back as strings: no float ever holds the money.
     db.session.expire_all()
     assert db.session.get(AuditEvent, updated.id).after["amount"] == "1528667.00"
@@ -180,13 +200,21 @@ def test_money_dates_and_enums_are_audited_as_plain_strings(audited_grants):
 
 # --- who ------------------------------------------------------------------------------------------
 
+
 def test_changes_through_the_web_carry_the_signed_in_user(app, client, sign_in):
     admin = make_user(role=Role.ADMIN, email="admin@example.org")
     sign_in(admin)
 
-    response = client.post("/admin/users/new", data={
-        "email": "new@example.org", "name": "New", "role": "hub", "spoke": "",
-        "password": "a-long-enough-secret"})
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "email": "new@example.org",
+            "name": "New",
+            "role": "hub",
+            "spoke": "",
+            "password": "a-long-enough-secret",
+        },
+    )
 
     assert response.status_code == 302
     event = events("users")[-1]
@@ -204,8 +232,10 @@ def test_changes_from_vrp_demo_carry_the_command(runner, monkeypatch):
 
 
 def test_changes_from_vrp_users_create_carry_the_command(runner):
-    runner.invoke(args=["users", "create", "fran@example.org", "--role", "finance"],
-                  input="a-long-enough-secret\n")
+    runner.invoke(
+        args=["users", "create", "fran@example.org", "--role", "finance"],
+        input="a-long-enough-secret\n",
+    )
 
     (event,) = events("users")
     assert event.actor_label == "cli:users create"
@@ -213,6 +243,7 @@ def test_changes_from_vrp_users_create_carry_the_command(runner):
 
 
 # --- why ------------------------------------------------------------------------------------------
+
 
 def test_a_reason_is_attached_to_the_next_changes_only(app):
     spoke = make_spoke("bristol", "Bristol")
@@ -250,6 +281,7 @@ def test_a_reason_is_dropped_when_the_change_is_rolled_back(app):
 
 
 # --- append only ----------------------------------------------------------------------------------
+
 
 def test_the_orm_refuses_to_update_an_audit_event(app):
     event = make_audit_event()
@@ -291,6 +323,7 @@ def test_the_audit_page_answers_only_get(client, sign_in, method):
 
 
 # --- the page -------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def auditor_client(client):
@@ -343,9 +376,16 @@ def test_the_page_filters(auditor_client):
 def test_the_page_filters_by_who_made_the_change(app, client, sign_in):
     admin = make_user(role=Role.ADMIN, email="admin@example.org")
     sign_in(admin)
-    client.post("/admin/users/new", data={
-        "email": "new@example.org", "name": "New", "role": "hub", "spoke": "",
-        "password": "a-long-enough-secret"})
+    client.post(
+        "/admin/users/new",
+        data={
+            "email": "new@example.org",
+            "name": "New",
+            "role": "hub",
+            "spoke": "",
+            "password": "a-long-enough-secret",
+        },
+    )
 
     assert shown(client, "?actor=admin@example.org") == 1
     assert shown(client, "?actor=system") == 1
@@ -354,9 +394,15 @@ def test_the_page_filters_by_who_made_the_change(app, client, sign_in):
 def test_the_page_shows_fifty_events_a_page(app, client, sign_in):
     sign_in(make_user(role=Role.AUDITOR))  # the 1st event
     db.session.add_all(
-        AuditEvent(table_name="organisations", record_id=str(n), action=AuditAction.UPDATE,
-                   actor_label="system", record_label=f"record-{n:03d}")
-        for n in range(1, 55))  # 54 more: 55 in all
+        AuditEvent(
+            table_name="organisations",
+            record_id=str(n),
+            action=AuditAction.UPDATE,
+            actor_label="system",
+            record_label=f"record-{n:03d}",
+        )
+        for n in range(1, 55)
+    )  # 54 more: 55 in all
     db.session.commit()
 
     first = client.get("/audit/").get_data(as_text=True)
@@ -377,8 +423,14 @@ def test_the_page_shows_fifty_events_a_page(app, client, sign_in):
 def test_pagination_keeps_the_filters(app, client, sign_in):
     sign_in(make_user(role=Role.AUDITOR))
     db.session.add_all(
-        AuditEvent(table_name="organisations", record_id=str(n), action=AuditAction.UPDATE,
-                   actor_label="system") for n in range(60))
+        AuditEvent(
+            table_name="organisations",
+            record_id=str(n),
+            action=AuditAction.UPDATE,
+            actor_label="system",
+        )
+        for n in range(60)
+    )
     db.session.commit()
 
     html = client.get("/audit/?table=organisations").get_data(as_text=True)

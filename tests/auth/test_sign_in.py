@@ -59,8 +59,11 @@ def test_the_session_is_carried_by_the_cookie_alone(app, database_url):
 @pytest.mark.parametrize("case", ["wrong password", "unknown email"])
 def test_wrong_password_and_unknown_email_get_the_same_refusal(client, case):
     user = make_user()
-    email, password = ((user.email, "not-the-password") if case == "wrong password"
-                       else ("nobody@example.org", DEFAULT_PASSWORD))
+    email, password = (
+        (user.email, "not-the-password")
+        if case == "wrong password"
+        else ("nobody@example.org", DEFAULT_PASSWORD)
+    )
 
     response = post_sign_in(client, email, password)
 
@@ -116,6 +119,7 @@ def test_failed_attempts_are_recorded(client):
 
 # --- throttling -----------------------------------------------------------------------------------
 
+
 def test_after_too_many_failures_even_the_right_password_is_refused(app, client):
     limit = app.config["SIGN_IN_MAX_FAILURES"]
     user = make_user()
@@ -151,8 +155,10 @@ def test_throttling_one_email_leaves_others_alone(app, client):
 def test_failures_older_than_the_lockout_window_do_not_count(app, client):
     user = make_user()
     long_ago = datetime.now(UTC) - timedelta(minutes=app.config["SIGN_IN_LOCKOUT_MINUTES"] + 1)
-    db.session.add_all(SignInAttempt(email=user.email, attempted_at=long_ago, succeeded=False)
-                       for _ in range(app.config["SIGN_IN_MAX_FAILURES"]))
+    db.session.add_all(
+        SignInAttempt(email=user.email, attempted_at=long_ago, succeeded=False)
+        for _ in range(app.config["SIGN_IN_MAX_FAILURES"])
+    )
     db.session.commit()
 
     assert post_sign_in(client, user.email).status_code == 302
@@ -169,10 +175,14 @@ def test_the_limit_comes_from_the_config(app, client):
 
 # --- where sign-in leads --------------------------------------------------------------------------
 
+
 def sign_in_with_next(client, next_):
     user = make_user(role=Role.ADMIN)
-    response = client.post("/sign-in", query_string={"next": next_},
-                           data={"email": user.email, "password": DEFAULT_PASSWORD})
+    response = client.post(
+        "/sign-in",
+        query_string={"next": next_},
+        data={"email": user.email, "password": DEFAULT_PASSWORD},
+    )
     assert response.status_code == 302
     return response.headers["Location"]
 
@@ -182,24 +192,30 @@ def test_next_is_followed_to_a_path_on_this_site(client, next_):
     assert sign_in_with_next(client, next_) == next_
 
 
-@pytest.mark.parametrize("next_", [
-    "//evil.example",
-    "//evil.example/spokes",
-    "http://evil.example",
-    "https://evil.example/sign-in",
-    "javascript:alert(1)",
-    "spokes",
-])
+@pytest.mark.parametrize(
+    "next_",
+    [
+        "//evil.example",
+        "//evil.example/spokes",
+        "http://evil.example",
+        "https://evil.example/sign-in",
+        "javascript:alert(1)",
+        "spokes",
+    ],
+)
 def test_next_elsewhere_goes_home_instead(client, next_):
     assert sign_in_with_next(client, next_) == "/"
 
 
-@pytest.mark.parametrize("next_", [
-    "/\\evil.example",     # browsers read a backslash as a slash: //evil.example
-    "/\t/evil.example",    # and drop tabs and newlines
-    "/\n/evil.example",
-    "/%2F/evil.example",
-])
+@pytest.mark.parametrize(
+    "next_",
+    [
+        "/\\evil.example",  # browsers read a backslash as a slash: //evil.example
+        "/\t/evil.example",  # and drop tabs and newlines
+        "/\n/evil.example",
+        "/%2F/evil.example",
+    ],
+)
 def test_next_disguised_as_a_path_does_not_leave_the_site(client, next_):
     location = sign_in_with_next(client, next_)
 
@@ -218,6 +234,7 @@ def test_a_signed_in_user_visiting_sign_in_goes_home(client, sign_in):
 
 
 # --- signing out --------------------------------------------------------------------------------
+
 
 def test_sign_out_does_not_answer_get(client, sign_in):
     user = make_user()
@@ -252,6 +269,7 @@ def test_sign_out_ends_the_session_for_the_cookie_too(app, database_url):
 
 # --- CSRF -----------------------------------------------------------------------------------------
 
+
 def test_sign_in_without_a_csrf_token_is_refused(app, csrf_client):
     user = make_user()
 
@@ -269,8 +287,9 @@ def test_sign_in_with_the_forms_csrf_token_works(app, csrf_client):
     page = csrf_client.get("/sign-in").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
 
-    response = csrf_client.post("/sign-in", data={
-        "email": user.email, "password": DEFAULT_PASSWORD, "csrf_token": token})
+    response = csrf_client.post(
+        "/sign-in", data={"email": user.email, "password": DEFAULT_PASSWORD, "csrf_token": token}
+    )
 
     assert response.status_code == 302
     assert signed_in_user_id(csrf_client) == str(user.id)
@@ -280,8 +299,9 @@ def test_sign_out_without_a_csrf_token_is_refused(app, csrf_client):
     user = make_user()
     page = csrf_client.get("/sign-in").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    csrf_client.post("/sign-in", data={
-        "email": user.email, "password": DEFAULT_PASSWORD, "csrf_token": token})
+    csrf_client.post(
+        "/sign-in", data={"email": user.email, "password": DEFAULT_PASSWORD, "csrf_token": token}
+    )
 
     response = csrf_client.post("/sign-out")
 
@@ -291,9 +311,11 @@ def test_sign_out_without_a_csrf_token_is_refused(app, csrf_client):
 
 # --- cookies --------------------------------------------------------------------------------------
 
+
 def test_production_session_cookies_are_secure_httponly_and_samesite(tmp_path):
-    config = load_config(str(tmp_path), {"APP_ENV": "production", "SECRET_KEY": "k" * 64},
-                         environ={})
+    config = load_config(
+        str(tmp_path), {"APP_ENV": "production", "SECRET_KEY": "k" * 64}, environ={}
+    )
 
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["SESSION_COOKIE_HTTPONLY"] is True

@@ -32,6 +32,7 @@ def find_user(email: str) -> User | None:
 
 # --- vrp users create ---------------------------------------------------------------------------
 
+
 def test_cli_creates_a_user(runner):
     result = create_user_cli(runner, "fran@example.org", "--role", "finance", "--name", "Fran")
 
@@ -76,18 +77,34 @@ def test_cli_email_is_stored_lower_case(runner):
     assert find_user("fran@example.org") is not None
 
 
-@pytest.mark.parametrize(("args", "password", "expected"), [
-    (["boss@example.org", "--role", "boss"], PASSWORD,
-     ["unknown role 'boss'", "admin, finance, hub, panel, spoke, auditor"]),
-    (["lead@example.org", "--role", "spoke", "--spoke", "atlantis"], PASSWORD,
-     ["unknown spoke 'atlantis'", "known spokes: banes, bristol"]),
-    (["lead@example.org", "--role", "spoke"], PASSWORD, ["needs a spoke (--spoke CODE)"]),
-    (["fran@example.org", "--role", "finance", "--spoke", "bristol"], PASSWORD,
-     ["only spoke leads are bound to a spoke"]),
-    (["fran@example.org", "--role", "finance"], "short", ["at least 10 characters"]),
-    (["fran@example.org", "--role", "finance"], "", ["at least 10 characters"]),
-    (["not-an-email", "--role", "finance"], PASSWORD, ["'not-an-email' is not an email address"]),
-])
+@pytest.mark.parametrize(
+    ("args", "password", "expected"),
+    [
+        (
+            ["boss@example.org", "--role", "boss"],
+            PASSWORD,
+            ["unknown role 'boss'", "admin, finance, hub, panel, spoke, auditor"],
+        ),
+        (
+            ["lead@example.org", "--role", "spoke", "--spoke", "atlantis"],
+            PASSWORD,
+            ["unknown spoke 'atlantis'", "known spokes: banes, bristol"],
+        ),
+        (["lead@example.org", "--role", "spoke"], PASSWORD, ["needs a spoke (--spoke CODE)"]),
+        (
+            ["fran@example.org", "--role", "finance", "--spoke", "bristol"],
+            PASSWORD,
+            ["only spoke leads are bound to a spoke"],
+        ),
+        (["fran@example.org", "--role", "finance"], "short", ["at least 10 characters"]),
+        (["fran@example.org", "--role", "finance"], "", ["at least 10 characters"]),
+        (
+            ["not-an-email", "--role", "finance"],
+            PASSWORD,
+            ["'not-an-email' is not an email address"],
+        ),
+    ],
+)
 def test_cli_refuses_and_says_why(runner, args, password, expected):
     make_spoke("bristol")
     make_spoke("banes")
@@ -141,9 +158,16 @@ def test_cli_lists_users(runner):
 
 # --- the administrator's form ------------------------------------------------------------------
 
+
 def form(**overrides):
-    return {"email": "new@example.org", "name": "New Person", "role": "hub", "spoke": "",
-            "password": PASSWORD, **overrides}
+    return {
+        "email": "new@example.org",
+        "name": "New Person",
+        "role": "hub",
+        "spoke": "",
+        "password": PASSWORD,
+        **overrides,
+    }
 
 
 @pytest.fixture
@@ -179,16 +203,23 @@ def test_admin_form_offers_the_roles_and_spokes(admin_client):
     assert 'value="south-glos"' in html
 
 
-@pytest.mark.parametrize(("overrides", "field", "message"), [
-    ({"email": ""}, "email", "Enter an email address"),
-    ({"email": "not-an-email"}, "email", "Enter an email address in the correct format"),
-    ({"name": ""}, "name", "Enter the person&#39;s name"),
-    ({"password": "short"}, "password", "The password must be at least 10 characters"),
-    ({"role": "boss"}, "role", "Not a valid choice"),
-    ({"role": "spoke", "spoke": ""}, "spoke", "A spoke lead needs a spoke"),
-    ({"role": "hub", "spoke": "bristol"}, "spoke", "Only spoke leads are bound to a spoke"),
-    ({"email": "admin@example.org"}, "email", "A user with email admin@example.org already exists"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"email": ""}, "email", "Enter an email address"),
+        ({"email": "not-an-email"}, "email", "Enter an email address in the correct format"),
+        ({"name": ""}, "name", "Enter the person&#39;s name"),
+        ({"password": "short"}, "password", "The password must be at least 10 characters"),
+        ({"role": "boss"}, "role", "Not a valid choice"),
+        ({"role": "spoke", "spoke": ""}, "spoke", "A spoke lead needs a spoke"),
+        ({"role": "hub", "spoke": "bristol"}, "spoke", "Only spoke leads are bound to a spoke"),
+        (
+            {"email": "admin@example.org"},
+            "email",
+            "A user with email admin@example.org already exists",
+        ),
+    ],
+)
 def test_admin_form_shows_problems_and_writes_nothing(admin_client, overrides, field, message):
     before = user_count()
 

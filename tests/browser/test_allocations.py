@@ -15,8 +15,9 @@ pytestmark = pytest.mark.browser
 CONFIRMED = "VRU 2024-25 on the confirmed grant (illustrative)"
 
 
-def test_finance_runs_compares_and_approves_a_scenario(app, demo, live_server: str,
-                                                       page: Page, monkeypatch):
+def test_finance_runs_compares_and_approves_a_scenario(
+    app, demo, live_server: str, page: Page, monkeypatch
+):
     monkeypatch.setattr("auth.models.generate_password_hash", cheap_password_hash)
     make_user(role="finance", email="fran@example.org")
 
@@ -34,8 +35,9 @@ def test_finance_runs_compares_and_approves_a_scenario(app, demo, live_server: s
     page.get_by_label("Indicator dataset").select_option(label="Needs assessment 2021 v1")
     page.get_by_label("Pot (£)").fill("1,600,000.00")
     previous = page.get_by_label("Previous year's allocations")
-    previous.select_option(label=previous.locator(
-        "option", has_text="VRU 2023-24 (illustrative)").inner_text())
+    previous.select_option(
+        label=previous.locator("option", has_text="VRU 2023-24 (illustrative)").inner_text()
+    )
     page.get_by_role("button", name="Run the formula").click()
 
     heading = page.get_by_role("heading", level=1)
@@ -45,7 +47,8 @@ def test_finance_runs_compares_and_approves_a_scenario(app, demo, live_server: s
     expect(table).to_contain_text("somerset")
     expect(page.get_by_test_id("run-total")).to_have_text("£1,600,000.00")
     expect(page.get_by_test_id("run-chart").locator("svg title").first).to_have_text(
-        "Allocations by spoke, Board scenario")
+        "Allocations by spoke, Board scenario"
+    )
     assert axe_violations(page) == []
 
     page.get_by_role("link", name="Compare with another run").click()

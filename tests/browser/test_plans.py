@@ -26,7 +26,8 @@ def sign_in(tab: Page, base: str, email: str) -> None:
 
 
 def test_a_spoke_lead_completes_and_submits_a_plan_and_finance_approves_it(
-        app, live_server: str, page: Page):
+    app, live_server: str, page: Page
+):
     setting = make_setting()
     lead = make_spoke_lead(setting["bristol"], email="bea@bristol.example")
     finance = make_user(role=Role.FINANCE, email="fran@opcc.example")
@@ -41,7 +42,8 @@ def test_a_spoke_lead_completes_and_submits_a_plan_and_finance_approves_it(
     page.goto(live_server + "/plans")
     page.get_by_role("link", name="Version 1 of the Bristol plan").click()
     expect(page.get_by_test_id("plan-checks")).to_contain_text(
-        "The VRU lines add up to £900.00, £100.00 less than the VRU allocation of £1,000.00")
+        "The VRU lines add up to £900.00, £100.00 less than the VRU allocation of £1,000.00"
+    )
     assert axe_violations(page) == []
 
     page.get_by_role("link", name="Add a line").click()
@@ -52,7 +54,8 @@ def test_a_spoke_lead_completes_and_submits_a_plan_and_finance_approves_it(
     page.get_by_label("Annual budget").fill("100.005")
     page.get_by_role("button", name="Save line").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text(
-        "'100.005' has more than two decimal places")
+        "'100.005' has more than two decimal places"
+    )
     assert axe_violations(page) == []
 
     page.get_by_label("Annual budget").fill("£100.00")

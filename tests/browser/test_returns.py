@@ -21,8 +21,7 @@ def sign_in(page: Page, base: str, email: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
-def test_a_spoke_lead_submits_a_quarter_and_finance_approves_it(app, live_server: str,
-                                                                 page: Page):
+def test_a_spoke_lead_submits_a_quarter_and_finance_approves_it(app, live_server: str, page: Page):
     setup = make_setup()
     make_user(role=Role.FINANCE, email="fran@example.org", name="Fran Finance")
 
@@ -45,7 +44,8 @@ def test_a_spoke_lead_submits_a_quarter_and_finance_approves_it(app, live_server
     assert axe_violations(page) == []
     summary.get_by_role("link").first.click()
     page.get_by_label("Variance reason, V2 Targeted mentoring").fill(
-        "Extra holiday sessions for the summer cohort")
+        "Extra holiday sessions for the summer cohort"
+    )
     page.get_by_label("Contributor").fill("Council youth service")
     page.get_by_label("Cash or in kind").select_option("cash")
     page.get_by_label("Amount (£)").fill("800.00")

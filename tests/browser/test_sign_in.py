@@ -11,8 +11,7 @@ from tests.builders import make_user
 pytestmark = pytest.mark.browser
 
 
-def test_finance_signs_in_sees_landing_page_and_signs_out(app, demo, live_server: str,
-                                                          page: Page):
+def test_finance_signs_in_sees_landing_page_and_signs_out(app, demo, live_server: str, page: Page):
     make_user(role="finance", email="fran@example.org")
 
     page.goto(live_server + "/")

@@ -27,19 +27,22 @@ def test_parse_across_a_century():
     assert FinancialYear.parse("1999-2000") == FinancialYear(1999)
 
 
-@pytest.mark.parametrize("text", [
-    "2024-26",    # the second year must follow the first
-    "2024-24",
-    "2024-2026",
-    "2025-24",
-    "24-25",      # four-digit first year
-    "2024",
-    "2024-5",
-    "2024 25",
-    "abc",
-    "",
-    "2024-25x",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024-26",  # the second year must follow the first
+        "2024-24",
+        "2024-2026",
+        "2025-24",
+        "24-25",  # four-digit first year
+        "2024",
+        "2024-5",
+        "2024 25",
+        "abc",
+        "",
+        "2024-25x",
+    ],
+)
 def test_parse_refuses_what_is_not_a_financial_year(text):
     with pytest.raises(FinancialYearError, match="not a financial year"):
         FinancialYear.parse(text)
@@ -62,14 +65,17 @@ def test_end_of_a_year_ending_in_a_leap_year_is_still_31_march():
     assert FinancialYear(2023).end == date(2024, 3, 31)
 
 
-@pytest.mark.parametrize(("day", "label"), [
-    (date(2025, 3, 31), "2024-25"),
-    (date(2025, 4, 1), "2025-26"),
-    (date(2024, 4, 1), "2024-25"),
-    (date(2024, 3, 31), "2023-24"),
-    (date(2025, 1, 1), "2024-25"),
-    (date(2024, 12, 31), "2024-25"),
-])
+@pytest.mark.parametrize(
+    ("day", "label"),
+    [
+        (date(2025, 3, 31), "2024-25"),
+        (date(2025, 4, 1), "2025-26"),
+        (date(2024, 4, 1), "2024-25"),
+        (date(2024, 3, 31), "2023-24"),
+        (date(2025, 1, 1), "2024-25"),
+        (date(2024, 12, 31), "2024-25"),
+    ],
+)
 def test_containing_at_the_year_boundaries(day, label):
     assert FinancialYear.containing(day).label == label
 
@@ -90,26 +96,43 @@ def test_next_and_previous():
 
 def test_years_order_by_start():
     assert sorted([FinancialYear(2025), FinancialYear(2023), FinancialYear(2024)]) == [
-        FinancialYear(2023), FinancialYear(2024), FinancialYear(2025)]
+        FinancialYear(2023),
+        FinancialYear(2024),
+        FinancialYear(2025),
+    ]
 
 
-@pytest.mark.parametrize(("month", "quarter"), [
-    (4, 1), (5, 1), (6, 1),
-    (7, 2), (8, 2), (9, 2),
-    (10, 3), (11, 3), (12, 3),
-    (1, 4), (2, 4), (3, 4),
-])
+@pytest.mark.parametrize(
+    ("month", "quarter"),
+    [
+        (4, 1),
+        (5, 1),
+        (6, 1),
+        (7, 2),
+        (8, 2),
+        (9, 2),
+        (10, 3),
+        (11, 3),
+        (12, 3),
+        (1, 4),
+        (2, 4),
+        (3, 4),
+    ],
+)
 def test_quarter_of_every_month(month, quarter):
     assert quarter_of(date(2024, month, 15)) == quarter
     assert quarter_of(date(2024, month, 1)) == quarter
 
 
-@pytest.mark.parametrize(("quarter", "first", "last"), [
-    (1, date(2024, 4, 1), date(2024, 6, 30)),
-    (2, date(2024, 7, 1), date(2024, 9, 30)),
-    (3, date(2024, 10, 1), date(2024, 12, 31)),
-    (4, date(2025, 1, 1), date(2025, 3, 31)),
-])
+@pytest.mark.parametrize(
+    ("quarter", "first", "last"),
+    [
+        (1, date(2024, 4, 1), date(2024, 6, 30)),
+        (2, date(2024, 7, 1), date(2024, 9, 30)),
+        (3, date(2024, 10, 1), date(2024, 12, 31)),
+        (4, date(2025, 1, 1), date(2025, 3, 31)),
+    ],
+)
 def test_quarter_dates(quarter, first, last):
     assert FinancialYear(2024).quarter_dates(quarter) == (first, last)
 
@@ -124,7 +147,11 @@ def test_quarter_outside_one_to_four_is_refused(quarter):
 
 def test_quarter_labels():
     assert [quarter_label(q) for q in (1, 2, 3, 4)] == [
-        "Q1 (Apr-Jun)", "Q2 (Jul-Sep)", "Q3 (Oct-Dec)", "Q4 (Jan-Mar)"]
+        "Q1 (Apr-Jun)",
+        "Q2 (Jul-Sep)",
+        "Q3 (Oct-Dec)",
+        "Q4 (Jan-Mar)",
+    ]
 
 
 years = st.integers(min_value=1990, max_value=2100).map(FinancialYear)

@@ -28,20 +28,24 @@ D = Decimal
 
 # --- to_money -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("value", "expected"), [
-    (D("1234.56"), "1234.56"),
-    (D("7"), "7.00"),
-    (D("7.5"), "7.50"),
-    (D("1E+2"), "100.00"),
-    (D("-12.30"), "-12.30"),
-    (42, "42.00"),
-    (0, "0.00"),
-    ("£1,234.56", "1234.56"),
-    ("1,234.56", "1234.56"),
-    (" 12 ", "12.00"),
-    ("-£5.5", "-5.50"),
-    ("10.000", "10.00"),  # trailing zeros are not a fraction of a penny
-])
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (D("1234.56"), "1234.56"),
+        (D("7"), "7.00"),
+        (D("7.5"), "7.50"),
+        (D("1E+2"), "100.00"),
+        (D("-12.30"), "-12.30"),
+        (42, "42.00"),
+        (0, "0.00"),
+        ("£1,234.56", "1234.56"),
+        ("1,234.56", "1234.56"),
+        (" 12 ", "12.00"),
+        ("-£5.5", "-5.50"),
+        ("10.000", "10.00"),  # trailing zeros are not a fraction of a penny
+    ],
+)
 def test_to_money_accepts_exact_amounts(value, expected):
     amount = to_money(value)
 
@@ -107,18 +111,22 @@ def test_to_money_names_the_field_in_its_message():
 
 # --- round_to_unit -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("amount", "unit", "rounding", "expected"), [
-    ("2.345", PENNY, ROUND_HALF_UP, "2.35"),
-    ("2.344", PENNY, ROUND_HALF_UP, "2.34"),
-    ("-2.345", PENNY, ROUND_HALF_UP, "-2.35"),  # half away from zero
-    ("2.349", PENNY, ROUND_DOWN, "2.34"),
-    ("-2.349", PENNY, ROUND_DOWN, "-2.34"),  # down is towards zero
-    ("2.5", POUND, ROUND_HALF_UP, "3"),
-    ("2.49", POUND, ROUND_HALF_UP, "2"),
-    ("2.99", POUND, ROUND_DOWN, "2"),
-    ("1528667.4999", POUND, ROUND_HALF_UP, "1528667"),
-    ("157181.255", PENNY, ROUND_HALF_UP, "157181.26"),
-])
+
+@pytest.mark.parametrize(
+    ("amount", "unit", "rounding", "expected"),
+    [
+        ("2.345", PENNY, ROUND_HALF_UP, "2.35"),
+        ("2.344", PENNY, ROUND_HALF_UP, "2.34"),
+        ("-2.345", PENNY, ROUND_HALF_UP, "-2.35"),  # half away from zero
+        ("2.349", PENNY, ROUND_DOWN, "2.34"),
+        ("-2.349", PENNY, ROUND_DOWN, "-2.34"),  # down is towards zero
+        ("2.5", POUND, ROUND_HALF_UP, "3"),
+        ("2.49", POUND, ROUND_HALF_UP, "2"),
+        ("2.99", POUND, ROUND_DOWN, "2"),
+        ("1528667.4999", POUND, ROUND_HALF_UP, "1528667"),
+        ("157181.255", PENNY, ROUND_HALF_UP, "157181.26"),
+    ],
+)
 def test_round_to_unit(amount, unit, rounding, expected):
     result = round_to_unit(D(amount), unit, rounding=rounding)
 
@@ -136,26 +144,33 @@ def test_round_to_unit_refuses_a_float():
 
 # --- formatting -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("amount", "pence", "expected"), [
-    ("1234.5", True, "£1,234.50"),
-    ("0", True, "£0.00"),
-    ("1528667.00", True, "£1,528,667.00"),
-    ("-5702.48", True, "-£5,702.48"),
-    ("1528667.49", False, "£1,528,667"),
-    ("1528667.50", False, "£1,528,668"),
-    ("-0.5", False, "-£1"),
-    ("999.999", True, "£1,000.00"),
-])
+
+@pytest.mark.parametrize(
+    ("amount", "pence", "expected"),
+    [
+        ("1234.5", True, "£1,234.50"),
+        ("0", True, "£0.00"),
+        ("1528667.00", True, "£1,528,667.00"),
+        ("-5702.48", True, "-£5,702.48"),
+        ("1528667.49", False, "£1,528,667"),
+        ("1528667.50", False, "£1,528,668"),
+        ("-0.5", False, "-£1"),
+        ("999.999", True, "£1,000.00"),
+    ],
+)
 def test_format_gbp(amount, pence, expected):
     assert format_gbp(D(amount), pence=pence) == expected
 
 
-@pytest.mark.parametrize(("amount", "expected"), [
-    ("1234.5", "1234.50"),
-    ("1528667", "1528667.00"),
-    ("-5702.48", "-5702.48"),
-    ("0.005", "0.01"),
-])
+@pytest.mark.parametrize(
+    ("amount", "expected"),
+    [
+        ("1234.5", "1234.50"),
+        ("1528667", "1528667.00"),
+        ("-5702.48", "-5702.48"),
+        ("0.005", "0.01"),
+    ],
+)
 def test_format_plain(amount, expected):
     assert format_plain(D(amount)) == expected
 
@@ -167,6 +182,7 @@ def test_formatters_refuse_floats(formatter):
 
 
 # --- split_largest_remainder: worked examples -----------------------------------------------------
+
 
 def test_split_one_hundred_pounds_three_ways():
     # 33.333... each; the floors 33.33 x 3 leave one penny, which goes to the first (equal
@@ -193,9 +209,11 @@ def test_split_gives_leftover_pennies_to_largest_remainders_not_largest_shares()
 def test_split_ties_go_to_tie_keys_alphabetically_whatever_the_input_order():
     weights = [D(1), D(1), D(1)]
     in_order = split_largest_remainder(
-        D("100.00"), weights, tie_keys=["bristol", "banes", "somerset"])
+        D("100.00"), weights, tie_keys=["bristol", "banes", "somerset"]
+    )
     reordered = split_largest_remainder(
-        D("100.00"), weights, tie_keys=["somerset", "bristol", "banes"])
+        D("100.00"), weights, tie_keys=["somerset", "bristol", "banes"]
+    )
 
     # banes is first alphabetically, so banes takes the odd penny in both orders.
     assert in_order == [D("33.33"), D("33.34"), D("33.33")]
@@ -221,7 +239,10 @@ def test_split_in_whole_pounds():
 
 def test_split_with_a_zero_weight_gives_that_part_nothing():
     assert split_largest_remainder(D("1.00"), [D(0), D(1), D(2)]) == [
-        D("0.00"), D("0.33"), D("0.67")]
+        D("0.00"),
+        D("0.33"),
+        D("0.67"),
+    ]
 
 
 def test_split_a_large_pot_by_population():
@@ -237,6 +258,7 @@ def test_split_a_large_pot_by_population():
 
 
 # --- split_largest_remainder: refusals ------------------------------------------------------------
+
 
 def test_split_refuses_a_negative_total():
     with pytest.raises(MoneyError, match="negative"):
@@ -274,7 +296,8 @@ def test_split_refuses_float_weights():
 units = st.sampled_from([PENNY, POUND])
 weights_lists = st.lists(
     st.decimals(min_value=0, max_value=10_000, places=3, allow_nan=False, allow_infinity=False),
-    min_size=1, max_size=12,
+    min_size=1,
+    max_size=12,
 ).filter(lambda ws: sum(ws) > 0)
 
 
@@ -331,19 +354,21 @@ def test_property_permuting_the_inputs_permutes_the_outputs(case, random):
 
     parts = split_largest_remainder(total, weights, unit, tie_keys=keys)
     shuffled = split_largest_remainder(
-        total, [weights[i] for i in order], unit, tie_keys=[keys[i] for i in order])
+        total, [weights[i] for i in order], unit, tie_keys=[keys[i] for i in order]
+    )
 
     assert shuffled == [parts[i] for i in order]
 
 
 @settings(max_examples=200)
-@given(st.decimals(min_value=-10**9, max_value=10**9, places=2))
+@given(st.decimals(min_value=-(10**9), max_value=10**9, places=2))
 def test_property_to_money_round_trips_its_own_plain_form(amount):
     assert to_money(format_plain(amount)) == amount
     assert to_money(format_gbp(amount).replace("-£", "-")) == amount
 
 
 # --- the float trap that every test runs under ----------------------------------------------------
+
 
 def test_float_trap_is_set_for_every_test():
     assert decimal.getcontext().traps[decimal.FloatOperation]

@@ -7,15 +7,18 @@ import pytest
 from core.problems import DomainError, Problem, Problems
 
 
-@pytest.mark.parametrize(("problem", "where"), [
-    (Problem("bad", file="needs.csv", row=3, column="value"), "needs.csv, row 3, column value"),
-    (Problem("bad", file="needs.csv"), "needs.csv"),
-    (Problem("bad", row=1), "row 1"),
-    (Problem("bad", row=0), "row 0"),  # row 0 is a place, not "no row"
-    (Problem("bad", column="email"), "column email"),
-    (Problem("bad", file="formula.toml", column="weight"), "formula.toml, column weight"),
-    (Problem("bad"), ""),
-])
+@pytest.mark.parametrize(
+    ("problem", "where"),
+    [
+        (Problem("bad", file="needs.csv", row=3, column="value"), "needs.csv, row 3, column value"),
+        (Problem("bad", file="needs.csv"), "needs.csv"),
+        (Problem("bad", row=1), "row 1"),
+        (Problem("bad", row=0), "row 0"),  # row 0 is a place, not "no row"
+        (Problem("bad", column="email"), "column email"),
+        (Problem("bad", file="formula.toml", column="weight"), "formula.toml, column weight"),
+        (Problem("bad"), ""),
+    ],
+)
 def test_where(problem, where):
     assert problem.where == where
 
@@ -48,7 +51,10 @@ def test_problems_keep_the_order_they_were_found_in():
     assert len(problems) == 3
     assert problems[1] == Problem("unknown spoke 'bristle'", file="needs.csv", row=4)
     assert [p.message for p in problems] == [
-        "weights add up to 0.9, not 1", "unknown spoke 'bristle'", "the pot is empty"]
+        "weights add up to 0.9, not 1",
+        "unknown spoke 'bristle'",
+        "the pot is empty",
+    ]
     assert problems.messages() == [
         "formula.toml, column weight: weights add up to 0.9, not 1",
         "needs.csv, row 4: unknown spoke 'bristle'",

@@ -18,7 +18,8 @@ from extensions import db
 
 metadata = MetaData()
 amounts = Table(
-    "test_money_amounts", metadata,
+    "test_money_amounts",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("amount", Money, nullable=True),
 )
@@ -41,7 +42,8 @@ def store(value) -> int:
 def load(row_id: int) -> Decimal | None:
     with db.engine.connect() as connection:
         return connection.execute(
-            select(amounts.c.amount).where(amounts.c.id == row_id)).scalar_one()
+            select(amounts.c.amount).where(amounts.c.id == row_id)
+        ).scalar_one()
 
 
 def stored_pence(row_id: int) -> int:

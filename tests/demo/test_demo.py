@@ -14,9 +14,16 @@ from reference.models import FinancialYearRecord, GrantStream, Organisation, Org
 from tests.builders import cheap_password_hash
 
 DEMO_EMAILS = (
-    "admin@asvrp.example", "finance@asvrp.example", "hub@asvrp.example", "panel@asvrp.example",
-    "auditor@asvrp.example", "banes@asvrp.example", "bristol@asvrp.example",
-    "north-somerset@asvrp.example", "somerset@asvrp.example", "south-glos@asvrp.example",
+    "admin@asvrp.example",
+    "finance@asvrp.example",
+    "hub@asvrp.example",
+    "panel@asvrp.example",
+    "auditor@asvrp.example",
+    "banes@asvrp.example",
+    "bristol@asvrp.example",
+    "north-somerset@asvrp.example",
+    "somerset@asvrp.example",
+    "south-glos@asvrp.example",
 )
 
 
@@ -44,13 +51,21 @@ def counts() -> dict[str, int]:
 def test_demo_loads_the_partnership(demo):
     loaded = counts()
     assert {k: loaded[k] for k in ("organisations", "spokes", "streams", "years", "users")} == {
-        "organisations": 7, "spokes": 5, "streams": 2, "years": 2, "users": 10}
+        "organisations": 7,
+        "spokes": 5,
+        "streams": 2,
+        "years": 2,
+        "users": 10,
+    }
     assert set(db.session.scalars(select(GrantStream.code))) == {"VRU", "SVD"}
-    assert set(db.session.scalars(select(Organisation.code).where(
-        Organisation.kind == OrganisationKind.SPOKE))) == {
-        "banes", "bristol", "north-somerset", "somerset", "south-glos"}
-    current = db.session.scalars(select(FinancialYearRecord).where(
-        FinancialYearRecord.is_current.is_(True))).all()
+    assert set(
+        db.session.scalars(
+            select(Organisation.code).where(Organisation.kind == OrganisationKind.SPOKE)
+        )
+    ) == {"banes", "bristol", "north-somerset", "somerset", "south-glos"}
+    current = db.session.scalars(
+        select(FinancialYearRecord).where(FinancialYearRecord.is_current.is_(True))
+    ).all()
     assert [year.label for year in current] == ["2024-25"]
 
 
@@ -87,7 +102,8 @@ def test_vrp_demo_loads_prints_the_sign_ins_and_is_safe_to_run_twice(runner):
 
 def test_the_demo_sign_ins_work(demo, client):
     # The session's demo copy stores cheap hashes of the demo password; checking is the same.
-    response = client.post("/sign-in", data={"email": "bristol@asvrp.example",
-                                             "password": data.DEMO_PASSWORD})
+    response = client.post(
+        "/sign-in", data={"email": "bristol@asvrp.example", "password": data.DEMO_PASSWORD}
+    )
 
     assert response.status_code == 302

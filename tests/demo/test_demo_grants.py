@@ -40,8 +40,12 @@ def test_2023_24_matches_the_annual_report(demo, runner):
 
 
 def test_2023_24_underspends_are_where_the_report_says(demo):
-    records = {(r.recipient.code, r.grant_stream.code): r for r in db.session.scalars(
-        select(UnderspendRecord).where(UnderspendRecord.financial_year == "2023-24"))}
+    records = {
+        (r.recipient.code, r.grant_stream.code): r
+        for r in db.session.scalars(
+            select(UnderspendRecord).where(UnderspendRecord.financial_year == "2023-24")
+        )
+    }
 
     nonzero = {key: r.amount for key, r in records.items() if r.amount}
     assert nonzero == {("hub", "VRU"): Decimal("1530.04"), ("bristol", "SVD"): Decimal("5702.48")}
@@ -57,32 +61,41 @@ def test_somerset_was_allocated_439194_in_2023_24(demo, runner):
 
 
 def test_reach_in_2023_24_matches_the_annual_report(demo):
-    columns = (QuarterlyReturn.reach_under_10 + QuarterlyReturn.reach_10_14
-               + QuarterlyReturn.reach_15_17 + QuarterlyReturn.reach_18_24)
+    columns = (
+        QuarterlyReturn.reach_under_10
+        + QuarterlyReturn.reach_10_14
+        + QuarterlyReturn.reach_15_17
+        + QuarterlyReturn.reach_18_24
+    )
     year = QuarterlyReturn.financial_year == "2023-24"
     young = db.session.scalar(select(func.sum(columns)).where(year))
     parents = db.session.scalar(select(func.sum(QuarterlyReturn.reach_parents_carers)).where(year))
     professionals = db.session.scalar(
-        select(func.sum(QuarterlyReturn.reach_professionals)).where(year))
+        select(func.sum(QuarterlyReturn.reach_professionals)).where(year)
+    )
     assert (young, parents, professionals) == (18698, 2031, 1578)
 
 
 def test_every_2023_24_return_is_approved_and_every_plan_and_agreement_in_place(demo):
-    returns = db.session.scalars(select(QuarterlyReturn).where(
-        QuarterlyReturn.financial_year == "2023-24")).all()
+    returns = db.session.scalars(
+        select(QuarterlyReturn).where(QuarterlyReturn.financial_year == "2023-24")
+    ).all()
     assert len(returns) == 6 * 2 * 4
     assert {r.status for r in returns} == {ReviewStatus.APPROVED}
-    plans = db.session.scalars(select(DeliveryPlan).where(
-        DeliveryPlan.financial_year == "2023-24")).all()
+    plans = db.session.scalars(
+        select(DeliveryPlan).where(DeliveryPlan.financial_year == "2023-24")
+    ).all()
     assert len(plans) == 6 and {p.status for p in plans} == {ReviewStatus.APPROVED}
-    agreements = db.session.scalars(select(GrantAgreement).where(
-        GrantAgreement.financial_year == "2023-24")).all()
+    agreements = db.session.scalars(
+        select(GrantAgreement).where(GrantAgreement.financial_year == "2023-24")
+    ).all()
     assert len(agreements) == 5 and {a.status.value for a in agreements} == {"signed"}
 
 
 def test_2024_25_is_under_way(demo, runner):
-    returns = db.session.scalars(select(QuarterlyReturn).where(
-        QuarterlyReturn.financial_year == "2024-25")).all()
+    returns = db.session.scalars(
+        select(QuarterlyReturn).where(QuarterlyReturn.financial_year == "2024-25")
+    ).all()
     by_quarter: dict[int, list[ReviewStatus]] = {}
     for ret in returns:
         by_quarter.setdefault(ret.quarter, []).append(ret.status)
@@ -91,8 +104,11 @@ def test_2024_25_is_under_way(demo, runner):
     assert set(by_quarter[1]) == {ReviewStatus.APPROVED} and len(by_quarter[1]) == 12
     assert by_quarter[2].count(ReviewStatus.SUBMITTED) == 9
     assert by_quarter[2].count(ReviewStatus.DRAFT) == 3
-    vru = db.session.scalar(select(GrantAward).join(GrantStream).where(
-        GrantStream.code == "VRU", GrantAward.financial_year == "2024-25"))
+    vru = db.session.scalar(
+        select(GrantAward)
+        .join(GrantStream)
+        .where(GrantStream.code == "VRU", GrantAward.financial_year == "2024-25")
+    )
     assert vru.status.value == "confirmed" and vru.closed_at is None
     grants = by_grant(status(runner, "2024-25"))
     assert grants["VRU"]["allocation"] == "1546911.00"
@@ -100,7 +116,8 @@ def test_2024_25_is_under_way(demo, runner):
 
 
 def test_match_funding_in_kind_has_a_valuation_basis(demo):
-    in_kind = db.session.scalars(select(MatchFundingLine).where(
-        MatchFundingLine.kind == "in_kind")).all()
+    in_kind = db.session.scalars(
+        select(MatchFundingLine).where(MatchFundingLine.kind == "in_kind")
+    ).all()
     assert in_kind and all(line.valuation_basis for line in in_kind)
     assert db.session.scalar(select(func.count()).select_from(Organisation)) == 7

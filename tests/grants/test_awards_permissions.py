@@ -44,17 +44,25 @@ MAY = {
     Role.FINANCE: {"view", "manage"},
     Role.HUB: {"view"},
     Role.PANEL: set(),
-    Role.SPOKE: {"view"},      # the Bristol lead, and the agreement is Bristol's
+    Role.SPOKE: {"view"},  # the Bristol lead, and the agreement is Bristol's
     Role.AUDITOR: {"view"},
 }
 
 
 def test_the_matrix_covers_every_route_of_the_blueprint(app):
-    rules = {(method, rule.rule) for rule in app.url_map.iter_rules()
-             if rule.endpoint.startswith("awards.")
-             for method in rule.methods - {"HEAD", "OPTIONS"}}
-    walked = {(method, url.replace("{award}", "<int:award_id>")
-               .replace("{agreement}", "<int:agreement_id>")) for method, url, _ in ROUTES}
+    rules = {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("awards.")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    walked = {
+        (
+            method,
+            url.replace("{award}", "<int:award_id>").replace("{agreement}", "<int:agreement_id>"),
+        )
+        for method, url, _ in ROUTES
+    }
 
     assert rules == walked
     assert set(MAY) == set(Role)

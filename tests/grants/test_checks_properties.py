@@ -44,13 +44,14 @@ def test_lines_that_share_the_allocation_exactly_pass(plan):
 
 
 @FEW
-@given(plans(), st.integers(-10**6, 10**6).filter(bool), st.data())
+@given(plans(), st.integers(-(10**6), 10**6).filter(bool), st.data())
 def test_any_difference_is_refused_and_stated_to_the_penny(plan, change, data):
     allocation, lines = plan
     index = data.draw(st.integers(0, len(lines) - 1))
     moved = lines[index].annual_budget + money(change)
-    lines[index] = build_line(lines[index].ref, Category.STAFFING, str(moved),
-                        profile=[str(moved), "0", "0", "0"])
+    lines[index] = build_line(
+        lines[index].ref, Category.STAFFING, str(moved), profile=[str(moved), "0", "0", "0"]
+    )
 
     problems = check_allocations(lines, [StreamConditions("VRU", allocation)])
 
@@ -69,8 +70,9 @@ def test_an_even_split_always_adds_up_and_differs_by_at_most_a_penny(pence):
     assert sum(quarters, Decimal("0.00")) == budget
     assert max(quarters) - min(quarters) <= Decimal("0.01")
     assert list(quarters) == sorted(quarters, reverse=True)  # odd pennies go first
-    assert not check_profile(build_line("L", Category.STAFFING, str(budget), profile=[
-        str(q) for q in quarters]))
+    assert not check_profile(
+        build_line("L", Category.STAFFING, str(budget), profile=[str(q) for q in quarters])
+    )
 
 
 @FEW
@@ -79,7 +81,8 @@ def test_a_profile_passes_exactly_when_it_adds_up_to_the_budget(quarter_pence, b
     quarters = [money(p) for p in quarter_pence]
     budget = money(budget_pence)
 
-    problems = check_profile(build_line("L", Category.STAFFING, str(budget),
-                                  profile=[str(q) for q in quarters]))
+    problems = check_profile(
+        build_line("L", Category.STAFFING, str(budget), profile=[str(q) for q in quarters])
+    )
 
     assert (not problems) == (sum(quarters, Decimal("0.00")) == budget)

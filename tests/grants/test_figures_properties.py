@@ -38,11 +38,20 @@ def quarters(draw) -> tuple[QuarterSpend, ...]:  # type: ignore[no-untyped-def]
     chosen = sorted(draw(st.sets(st.integers(1, 4), max_size=4)))
     result = []
     for quarter in chosen:
-        lines = tuple(SpendLine(f"L{i}", draw(st.sampled_from(list(Category))),
-                                draw(st.sampled_from(list(CostType))), draw(money), draw(money))
-                      for i in range(draw(st.integers(0, 4))))
-        match = tuple(MatchAmount(draw(st.sampled_from(list(MatchKind))), draw(money))
-                      for _ in range(draw(st.integers(0, 3))))
+        lines = tuple(
+            SpendLine(
+                f"L{i}",
+                draw(st.sampled_from(list(Category))),
+                draw(st.sampled_from(list(CostType))),
+                draw(money),
+                draw(money),
+            )
+            for i in range(draw(st.integers(0, 4)))
+        )
+        match = tuple(
+            MatchAmount(draw(st.sampled_from(list(MatchKind))), draw(money))
+            for _ in range(draw(st.integers(0, 3)))
+        )
         result.append(QuarterSpend(quarter, lines, match))
     return tuple(draw(st.permutations(result)))
 
@@ -71,8 +80,9 @@ def test_final_underspend_and_what_is_claimed_make_the_allocation(allocation, sp
 @FEW
 @given(quarters(), money, st.one_of(st.none(), money))
 def test_outturn_and_forecast_underspend_make_the_allocation(spent, allocation, planned):
-    f = calculate_recipient(RecipientInput("r", "VRU", allocation, spent, planned),
-                            Conditions(Decimal("20")))
+    f = calculate_recipient(
+        RecipientInput("r", "VRU", allocation, spent, planned), Conditions(Decimal("20"))
+    )
 
     assert f.forecast_outturn + f.forecast_underspend == allocation
     assert f.spent_to_date == sum((q.actual for q in spent), Decimal("0.00"))
@@ -93,8 +103,14 @@ def test_percentages_round_half_up_to_two_places(part, whole):
 @FEW
 @given(money, money, money, percent, money)
 def test_year_to_date_and_outturn(first, second, actual, threshold, amount):
-    line = LineInput("L", first + second, (first, second, actual, Decimal("0.00")),
-                     (first, second), actual, second)
+    line = LineInput(
+        "L",
+        first + second,
+        (first, second, actual, Decimal("0.00")),
+        (first, second),
+        actual,
+        second,
+    )
 
     f = calculate_line(line, 3, Thresholds(threshold, amount))
 
@@ -121,16 +137,31 @@ def test_a_larger_variance_never_needs_a_reason_less(profile, a, b, threshold, a
 @given(st.lists(st.tuples(money, money, money, money), min_size=1, max_size=6))
 def test_stream_totals_add_up_and_the_overall_share_lies_between_the_shares(parts):
     conditions = Conditions(Decimal("20"))
-    figures = [calculate_recipient(RecipientInput(f"r{i}", "VRU", allocation, (QuarterSpend(
-        1, (SpendLine("L", Category.INTERVENTIONS, CostType.LABOUR, spent, left),),
-        (MatchAmount(MatchKind.CASH, match),)),)), conditions)
-        for i, (allocation, spent, left, match) in enumerate(parts)]
+    figures = [
+        calculate_recipient(
+            RecipientInput(
+                f"r{i}",
+                "VRU",
+                allocation,
+                (
+                    QuarterSpend(
+                        1,
+                        (SpendLine("L", Category.INTERVENTIONS, CostType.LABOUR, spent, left),),
+                        (MatchAmount(MatchKind.CASH, match),),
+                    ),
+                ),
+            ),
+            conditions,
+        )
+        for i, (allocation, spent, left, match) in enumerate(parts)
+    ]
 
     totals = calculate_stream_totals("VRU", figures, conditions)
 
     assert totals.allocation == sum((f.allocation for f in figures), Decimal("0.00"))
-    assert totals.forecast_underspend == sum((f.forecast_underspend for f in figures),
-                                             Decimal("0.00"))
+    assert totals.forecast_underspend == sum(
+        (f.forecast_underspend for f in figures), Decimal("0.00")
+    )
     if all(f.spent_to_date for f in figures):
         shares = [f.match_total * 100 / f.spent_to_date for f in figures]
         exact = totals.match_total * 100 / totals.spent_to_date
@@ -140,8 +171,10 @@ def test_stream_totals_add_up_and_the_overall_share_lies_between_the_shares(part
 @FEW
 @given(st.lists(st.tuples(money, money), min_size=1, max_size=8))
 def test_moves_use_only_spare_money_and_cover_what_they_can(pairs):
-    figures = [calculate_recipient(RecipientInput(f"r{i}", "VRU", allocation, (), outturn),
-                                   Conditions()) for i, (allocation, outturn) in enumerate(pairs)]
+    figures = [
+        calculate_recipient(RecipientInput(f"r{i}", "VRU", allocation, (), outturn), Conditions())
+        for i, (allocation, outturn) in enumerate(pairs)
+    ]
 
     moves = suggest_moves(figures)
 

@@ -20,8 +20,10 @@ from tests.allocations.helpers import error_summary
 from tests.builders import DEFAULT_PASSWORD, make_user
 from tests.grants.plan_builders import line_form, make_plan, make_setting, make_spoke_lead
 
-STALE = ("Someone else saved this plan since you opened it. Reload the page to see their "
-         "changes; nothing of yours was saved.")
+STALE = (
+    "Someone else saved this plan since you opened it. Reload the page to see their "
+    "changes; nothing of yours was saved."
+)
 
 
 @pytest.fixture
@@ -36,16 +38,22 @@ def stored_plan(plan_id: int) -> DeliveryPlan:
 
 # --- the service ---------------------------------------------------------------------------------
 
+
 def test_a_save_from_an_older_version_of_the_plan_is_refused(bristol):
     lead = make_spoke_lead(bristol)
     plan = make_plan(bristol)
     opened = plan.lock_version
-    ps.update_header(plan.id, ps.HeaderInput(lead_name="First", s151_contact="S"),
-                     lock_version=opened, user=lead)
+    ps.update_header(
+        plan.id, ps.HeaderInput(lead_name="First", s151_contact="S"), lock_version=opened, user=lead
+    )
 
     with pytest.raises(ps.StalePlan) as error:
-        ps.update_header(plan.id, ps.HeaderInput(lead_name="Second", s151_contact="S"),
-                         lock_version=opened, user=lead)
+        ps.update_header(
+            plan.id,
+            ps.HeaderInput(lead_name="Second", s151_contact="S"),
+            lock_version=opened,
+            user=lead,
+        )
 
     assert [str(p) for p in error.value.problems] == [f"column lock_version: {STALE}"]
     assert stored_plan(plan.id).lead_name == "First"
@@ -63,11 +71,17 @@ def test_a_save_that_loses_the_race_in_the_database_is_refused(bristol):
         other.commit()
 
     with pytest.raises(ps.StalePlan):
-        ps.update_header(plan.id, ps.HeaderInput(lead_name="Ours", s151_contact="S"),
-                         lock_version=opened, user=lead)
+        ps.update_header(
+            plan.id,
+            ps.HeaderInput(lead_name="Ours", s151_contact="S"),
+            lock_version=opened,
+            user=lead,
+        )
 
     assert (stored_plan(plan.id).lead_name, stored_plan(plan.id).lock_version) == (
-        "Theirs", opened + 1)
+        "Theirs",
+        opened + 1,
+    )
 
 
 def test_a_line_added_to_a_plan_that_changed_in_the_database_is_not_written(bristol):
@@ -79,9 +93,14 @@ def test_a_line_added_to_a_plan_that_changed_in_the_database_is_not_written(bris
         other.commit()
 
     with pytest.raises(ps.StalePlan):
-        ps.add_line(plan.id, ps.LineInput(title="Ours", category="staffing",
-                                          grant_stream="VRU", annual_budget="1.00"),
-                    lock_version=opened, user=lead)
+        ps.add_line(
+            plan.id,
+            ps.LineInput(
+                title="Ours", category="staffing", grant_stream="VRU", annual_budget="1.00"
+            ),
+            lock_version=opened,
+            user=lead,
+        )
 
     assert len(stored_plan(plan.id).lines) == lines_before
     assert db.session.scalar(select(PlanLine).where(PlanLine.title == "Ours")) is None
@@ -115,6 +134,7 @@ def test_two_new_versions_started_at_once_are_refused_for_the_second(bristol, mo
 
 # --- two people on the pages ----------------------------------------------------------------------
 
+
 def signed_in_client(app, user):
     client = app.test_client()
     response = client.post("/sign-in", data={"email": user.email, "password": DEFAULT_PASSWORD})
@@ -128,21 +148,32 @@ def opened(client, url: str) -> str:
     return match.group(1)
 
 
-def test_the_second_of_two_people_editing_a_line_is_refused_and_keeps_what_they_typed(app,
-                                                                                     bristol):
+def test_the_second_of_two_people_editing_a_line_is_refused_and_keeps_what_they_typed(app, bristol):
     alice, bob = make_spoke_lead(bristol), make_spoke_lead(bristol)
     plan = make_plan(bristol)
     line = plan.lines[0]
     url = f"/plans/{plan.id}/lines/{line.id}/edit"
     first, second = signed_in_client(app, alice), signed_in_client(app, bob)
     alice_version, bob_version = opened(first, url), opened(second, url)
-    fields = {"line_ref": line.line_ref, "category": "staffing", "cost_type": "labour",
-              "yef_strand": ""}
+    fields = {
+        "line_ref": line.line_ref,
+        "category": "staffing",
+        "cost_type": "labour",
+        "yef_strand": "",
+    }
 
-    saved = first.post(url, data=line_form(lock_version=alice_version, title="Alice's title",
-                                           annual_budget="300.00", **fields))
-    refused = second.post(url, data=line_form(lock_version=bob_version, title="Bob's title",
-                                              annual_budget="310.00", **fields))
+    saved = first.post(
+        url,
+        data=line_form(
+            lock_version=alice_version, title="Alice's title", annual_budget="300.00", **fields
+        ),
+    )
+    refused = second.post(
+        url,
+        data=line_form(
+            lock_version=bob_version, title="Bob's title", annual_budget="310.00", **fields
+        ),
+    )
 
     assert saved.status_code == 302
     assert refused.status_code == 409
@@ -161,9 +192,15 @@ def test_a_plan_changed_after_the_page_was_opened_is_not_submitted(app, bristol)
     bob_version = opened(second, f"/plans/{plan.id}")
     alice_version = opened(first, f"/plans/{plan.id}/edit")
 
-    first.post(f"/plans/{plan.id}/edit", data={
-        "lock_version": alice_version, "lead_name": "Alice", "s151_contact": "S151",
-        "priorities": "Changed"})
+    first.post(
+        f"/plans/{plan.id}/edit",
+        data={
+            "lock_version": alice_version,
+            "lead_name": "Alice",
+            "s151_contact": "S151",
+            "priorities": "Changed",
+        },
+    )
     refused = second.post(f"/plans/{plan.id}/submit", data={"submit-lock_version": bob_version})
 
     assert refused.status_code == 409
@@ -179,10 +216,13 @@ def test_a_delete_from_an_out_of_date_page_is_refused(app, bristol):
     version = opened(client, f"/plans/{plan.id}")
     first, second = plan.lines[0].id, plan.lines[1].id
 
-    assert client.post(f"/plans/{plan.id}/lines/{first}/delete",
-                       data={"lock_version": version}).status_code == 302
-    refused = client.post(f"/plans/{plan.id}/lines/{second}/delete",
-                          data={"lock_version": version})
+    assert (
+        client.post(
+            f"/plans/{plan.id}/lines/{first}/delete", data={"lock_version": version}
+        ).status_code
+        == 302
+    )
+    refused = client.post(f"/plans/{plan.id}/lines/{second}/delete", data={"lock_version": version})
 
     assert refused.status_code == 409
     assert second in {x.id for x in stored_plan(plan.id).lines}

@@ -37,34 +37,36 @@ ROUTES = (
 EXPECTED = {
     #               new       view  edit      +line     line      del  subm appr ret  version
     #           list GET POST       GET  POST GET  POST GET  POST
-    "admin":    (403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
-    "finance":  (200, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403, 400, 400, 403),
-    "hub":      (200, 200, 400, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
-    "panel":    (403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
-    "bristol":  (200, 200, 400, 200, 200, 400, 200, 400, 200, 400, 400, 400, 403, 403, 400),
+    "admin": (403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    "finance": (200, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403, 400, 400, 403),
+    "hub": (200, 200, 400, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    "panel": (403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    "bristol": (200, 200, 400, 200, 200, 400, 200, 400, 200, 400, 400, 400, 403, 403, 400),
     "somerset": (200, 200, 400, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
-    "auditor":  (200, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    "auditor": (200, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
 }
 
 # On the Hub's plan: the Hub edits it, spoke leads see none of it.
 EXPECTED_HUB_PLAN = {
-    "hub":      (200, 200, 400, 200, 200, 400, 200, 400, 200, 400, 400, 400, 403, 403, 400),
-    "bristol":  (200, 200, 400, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    "hub": (200, 200, 400, 200, 200, 400, 200, 400, 200, 400, 400, 400, 403, 403, 400),
+    "bristol": (200, 200, 400, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
 }
 
 
 def test_the_hand_written_tables_cover_every_role_and_route():
-    assert {Role.SPOKE if name in ("bristol", "somerset") else Role(name)
-            for name in EXPECTED} == set(Role)
-    assert all(len(row) == len(ROUTES) for row in [*EXPECTED.values(),
-                                                   *EXPECTED_HUB_PLAN.values()])
+    assert {
+        Role.SPOKE if name in ("bristol", "somerset") else Role(name) for name in EXPECTED
+    } == set(Role)
+    assert all(len(row) == len(ROUTES) for row in [*EXPECTED.values(), *EXPECTED_HUB_PLAN.values()])
 
 
 def test_every_plan_route_is_in_the_table(app):
-    rules = {(method, rule.rule.replace("<int:plan_id>", "{plan}")
-              .replace("<int:line_id>", "{line}"))
-             for rule in app.url_map.iter_rules() if rule.endpoint.startswith("plans.")
-             for method in rule.methods - {"HEAD", "OPTIONS"}}
+    rules = {
+        (method, rule.rule.replace("<int:plan_id>", "{plan}").replace("<int:line_id>", "{line}"))
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("plans.")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
 
     assert rules == set(ROUTES)
 
@@ -91,7 +93,8 @@ def test_who_may_open_what_on_a_spokes_plan(client, sign_in, name):
     sign_in(user_for(name, setting))
 
     assert dict(zip(ROUTES, answers(client, plan), strict=True)) == dict(
-        zip(ROUTES, EXPECTED[name], strict=True))
+        zip(ROUTES, EXPECTED[name], strict=True)
+    )
 
 
 @pytest.mark.parametrize("name", list(EXPECTED_HUB_PLAN))
@@ -101,7 +104,8 @@ def test_who_may_open_what_on_the_hubs_plan(client, sign_in, name):
     sign_in(user_for(name, setting))
 
     assert dict(zip(ROUTES, answers(client, plan), strict=True)) == dict(
-        zip(ROUTES, EXPECTED_HUB_PLAN[name], strict=True))
+        zip(ROUTES, EXPECTED_HUB_PLAN[name], strict=True)
+    )
 
 
 def test_another_spokes_plan_cannot_be_started_by_url_or_by_a_crafted_form(client, sign_in):
@@ -110,8 +114,9 @@ def test_another_spokes_plan_cannot_be_started_by_url_or_by_a_crafted_form(clien
 
     assert client.get("/plans/new?recipient=somerset").status_code == 403
     assert client.get("/plans/new?recipient=hub").status_code == 403
-    response = client.post("/plans/new", data={"recipient": str(setting["somerset"].id),
-                                               "financial_year": "2024-25"})
+    response = client.post(
+        "/plans/new", data={"recipient": str(setting["somerset"].id), "financial_year": "2024-25"}
+    )
     assert response.status_code == 403
 
 
@@ -124,7 +129,7 @@ def test_the_auditor_reads_a_submitted_plan_but_is_offered_no_buttons(client, si
 
     assert "Targeted mentoring" in html
     for action in ("/submit", "/approve", "/return", "/new-version", "/delete", "/edit"):
-        assert f'{plan.id}{action}' not in html
+        assert f"{plan.id}{action}" not in html
 
 
 def test_a_spoke_lead_lists_only_their_own_spoke(client, sign_in):

@@ -21,7 +21,7 @@ GOVUK_ONLY = ("GOV.UK", "GDS Transport", "govuk-header__logotype", "govuk-logo",
 
 def header(html: str) -> str:
     start = html.index("<header")
-    return html[start:html.index("</header>", start)]
+    return html[start : html.index("</header>", start)]
 
 
 def assert_in_service_style(app, html: str, where: str = "") -> None:
@@ -33,6 +33,7 @@ def assert_in_service_style(app, html: str, where: str = "") -> None:
 
 
 # --- error pages ----------------------------------------------------------------------------------
+
 
 def test_not_found_page(app, client):
     response = client.get("/no-such-page")
@@ -65,6 +66,7 @@ def test_method_not_allowed_page(app, client):
 
 def test_server_error_page(app, database_url):
     with make_app(database_url, TESTING=False) as fresh:
+
         @public
         def broken():
             raise RuntimeError("the database fell over")
@@ -91,12 +93,20 @@ def test_partnership_name_comes_from_the_config(app, database_url):
 
 # --- no GOV.UK branding anywhere ------------------------------------------------------------------
 
+
 def test_pages_never_carry_govuk_branding(app, client, sign_in):
     make_spokes()
     sign_in(make_user(role=Role.ADMIN))
 
-    for page in ("/", "/spokes", "/spokes/bristol", "/admin/users", "/admin/users/new",
-                 "/audit/", "/no-such-page"):
+    for page in (
+        "/",
+        "/spokes",
+        "/spokes/bristol",
+        "/admin/users",
+        "/admin/users/new",
+        "/audit/",
+        "/no-such-page",
+    ):
         response = client.get(page)
 
         assert response.status_code in (200, 404), page
@@ -121,6 +131,7 @@ def test_the_stylesheet_does_not_use_the_govuk_typeface():
 
 # --- the landing page -----------------------------------------------------------------------------
 
+
 def test_landing_page_shows_the_current_year_streams_and_spokes(app, client, sign_in):
     make_financial_year("2023-24", current=False)
     make_financial_year("2024-25", current=True)
@@ -138,8 +149,13 @@ def test_landing_page_shows_the_current_year_streams_and_spokes(app, client, sig
     assert "2023-24" not in html
     for text in ("VRU", "Violence Reduction Unit grant", "SVD", "Serious Violence Duty grant"):
         assert text in html
-    for name in ("Bath &amp; North East Somerset", "Bristol", "North Somerset", "Somerset",
-                 "South Gloucestershire"):
+    for name in (
+        "Bath &amp; North East Somerset",
+        "Bristol",
+        "North Somerset",
+        "Somerset",
+        "South Gloucestershire",
+    ):
         assert f">{name}</a>" in html
     assert "OPCC finance officer" in html
 
