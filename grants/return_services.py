@@ -156,8 +156,8 @@ def commit_new(ret: QuarterlyReturn) -> None:
             "The return was not started",
             [
                 Problem(
-                    f"{ret.recipient.name} already has a {ret.grant_stream.code} {ret.financial_year} "
-                    f"Q{ret.quarter} return",
+                    f"{ret.recipient.name} already has a {ret.grant_stream.code} "
+                    f"{ret.financial_year} Q{ret.quarter} return",
                     column="quarter",
                 )
             ],
@@ -388,7 +388,8 @@ def close_year(
             "The year was not closed",
             [
                 Problem(
-                    "someone else closed or changed this grant's year at the same time; reload the page",
+                    "someone else closed or changed this grant's year at the same time; "
+                    "reload the page",
                     column="grant",
                 )
             ],
