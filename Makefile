@@ -23,8 +23,9 @@ demo: setup ## Migrate and load the demo data without serving
 	$(VENV)/vrp db upgrade
 	$(VENV)/vrp demo
 
-test: setup-dev ## Set up with the dev tools and run the whole test suite on SQLite and PostgreSQL
+test: setup-dev ## Set up with the dev tools; lint, format check, type check, every test on SQLite and PostgreSQL
 	$(VENV)/ruff check .
+	$(VENV)/ruff format --check .
 	$(VENV)/mypy
 	$(VENV)/python -m pytest
 

@@ -93,9 +93,10 @@ def _register_blueprints(app: Flask) -> None:
     from audit.views import bp as audit_bp
     from auth.permissions import enforce_permissions
     from auth.views import bp as auth_bp
-    from grants.award_views import bp as awards_bp
-    from grants.plan_views import bp as plans_bp
-    from grants.return_views import bp as returns_bp
+    from grants.agreements.views import bp as agreements_bp
+    from grants.awards.views import bp as awards_bp
+    from grants.plans.views import bp as plans_bp
+    from grants.returns.views import bp as returns_bp
     from home.views import bp as home_bp
     from reference.views import bp as reference_bp
     from web.errors import register_error_handlers
@@ -107,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
         reference_bp,
         allocations_bp,
         awards_bp,
+        agreements_bp,
         plans_bp,
         returns_bp,
         audit_bp,
@@ -118,7 +120,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_commands(app: Flask) -> None:
     from auth.commands import users_cli
     from demo.commands import demo_command
-    from grants.commands import grants_cli, returns_cli
+    from grants.returns.commands import grants_cli, returns_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(grants_cli)

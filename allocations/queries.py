@@ -101,7 +101,7 @@ def allocation_years(user: User) -> list[str]:
 def variations_since_approval(run: FormulaRun) -> int:
     """How many recorded variations have changed the active allocations of the run's grant and
     year: approving ``run`` would replace them with the run's own amounts."""
-    from grants.awards_models import AllocationVariation  # grants builds on allocations
+    from grants.awards.models import AllocationVariation  # grants builds on allocations
 
     if run.grant_stream_id is None or run.financial_year is None:
         return 0

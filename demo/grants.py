@@ -19,12 +19,16 @@ from auth.models import User
 from core.money import split_largest_remainder
 from demo import grants_data as data
 from extensions import db
-from grants import agreement_services, award_services, plan_services, return_services
-from grants.awards_models import GrantAgreement, GrantAward
-from grants.plan_line_input import LineInput
-from grants.plan_models import DeliveryPlan
-from grants.return_entries import LineEntry, MatchEntry, ReachEntry, ReturnEntries
-from grants.return_models import QuarterlyReturn
+from grants.agreements import services as agreement_services
+from grants.agreements.models import GrantAgreement
+from grants.awards import services as award_services
+from grants.awards.models import GrantAward
+from grants.plans import services as plan_services
+from grants.plans.line_input import LineInput
+from grants.plans.models import DeliveryPlan
+from grants.returns import services as return_services
+from grants.returns.entries import LineEntry, MatchEntry, ReachEntry, ReturnEntries
+from grants.returns.models import QuarterlyReturn
 from grants.vocabulary import MatchKind
 from reference.models import GrantStream, Organisation
 

@@ -276,19 +276,8 @@ def plan_lines(recipient: str, stream: str, allocation: Decimal) -> list[DemoLin
     for row, budget in zip(rows, budgets, strict=True):
         ref, title, category, cost_type, strand, provider, _, targets = row
         profile = tuple(split_largest_remainder(budget, list(EVEN)))
-        lines.append(
-            DemoLine(
-                str(ref),
-                str(title),
-                category,
-                cost_type,  # type: ignore[arg-type]
-                strand,
-                provider,
-                budget,
-                profile,
-                targets,
-            )
-        )  # type: ignore[arg-type]
+        fields = (str(ref), str(title), category, cost_type, strand, provider, budget, profile)
+        lines.append(DemoLine(*fields, targets))  # type: ignore[arg-type]
     return lines
 
 

@@ -6,7 +6,7 @@ variance against profile (and whether it needs a reason); per recipient and gran
 date, forecast outturn, forecast (or final) underspend, match funding and its share, the
 interventions share, the claim for each quarter and the labour / non-labour split; and the same
 totalled over every recipient of a grant. What must not: Flask, SQLAlchemy, or any query; the
-callers (``grants.return_queries``) gather the numbers from the database and pass them in.
+callers (``grants.returns.queries``) gather the numbers from the database and pass them in.
 
 Rules of the arithmetic:
 

@@ -1,8 +1,9 @@
 """All grant models, for code that wants them from one place (and for Alembic to see them)."""
 
-from grants.awards_models import AllocationVariation, GrantAgreement, GrantAward, UnderspendRecord
-from grants.plan_models import DeliveryPlan, PlanLine
-from grants.return_models import MatchFundingLine, QuarterlyReturn, ReturnLine
+from grants.agreements.models import GrantAgreement
+from grants.awards.models import AllocationVariation, GrantAward
+from grants.plans.models import DeliveryPlan, PlanLine
+from grants.returns.models import MatchFundingLine, QuarterlyReturn, ReturnLine, UnderspendRecord
 
 __all__ = [
     "AllocationVariation",

@@ -1,12 +1,72 @@
-"""Showing a service's problems on a form: each against its field where it has one."""
+"""Form pieces every feature shares: showing a service's problems on a form (each against its
+field where it has one), a form that carries the record's ``lock_version`` as the user loaded it,
+and GOV.UK day-month-year date fields that may be left blank.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
 from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from wtforms import DateField, HiddenField, IntegerField
+from wtforms.validators import DataRequired, Optional
+from wtforms.widgets import HiddenInput
 
 from core.problems import Problem
+
+DATE_FORMAT = "%d %m %Y"
+
+
+class LockedForm(FlaskForm):
+    """A form that changes a record: it carries the record's version as the user loaded it."""
+
+    lock_version = HiddenField(
+        validators=[DataRequired(message="This page is out of date: reload it and try again")]
+    )
+
+    @property
+    def loaded_version(self) -> int | None:
+        try:
+            return int(self.lock_version.data)
+        except (TypeError, ValueError):
+            return None
+
+
+def lock_version_field() -> IntegerField:
+    """The record's version as loaded, for forms that may also create (so it may be blank)."""
+    return IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+class DayMonthYearInput(GovDateInput):
+    """GOV.UK's day, month and year boxes, also for a request that sent fewer than three."""
+
+    def map_gov_params(self, field, **kwargs):  # type: ignore[no-untyped-def]
+        if field.raw_data is not None and len(field.raw_data) != 3:
+            field.raw_data = [*field.raw_data, "", "", ""][:3]
+        return super().map_gov_params(field, **kwargs)
+
+
+class OptionalDateField(DateField):
+    """A date that may be left blank; a part-filled or impossible date is an error (WTForms'
+    ``Optional`` looks at the day box only, so it would drop ``_ 3 2024`` silently)."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not any((part or "").strip() for part in valuelist):
+            self.data = None
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(
+                f"Enter {self.label.text.lower()} as a real date, for example 27 3 2024"
+            ) from None
+
+
+def date_field(label: str, description: str = "For example, 27 3 2024") -> OptionalDateField:
+    return OptionalDateField(
+        label, widget=DayMonthYearInput(), format=DATE_FORMAT, description=description
+    )
 
 
 def attach_problems(
@@ -36,6 +96,19 @@ def attach_problems(
         else:
             field.errors = [*field.errors, message]
     return unplaced
+
+
+def show_problems(
+    form: FlaskForm, problems: Iterable[Problem], summary_only: Iterable[str] = ("lock_version",)
+) -> list[str]:
+    """Every problem on its field, and in the error summary every one the summary would hide
+    (it shows one per field) or that belongs to no field (or to a ``summary_only`` field)."""
+    hidden = frozenset(summary_only)
+    unplaced = attach_problems(
+        form, problems, lambda column: None if column in hidden else column, show_location=False
+    )
+    extra = [message for field in form for message in field.errors[1:]]
+    return unplaced + extra
 
 
 def _without_column(problem: Problem) -> str:

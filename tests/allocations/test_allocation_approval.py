@@ -14,7 +14,7 @@ from audit.models import AuditAction, AuditEvent
 from core.problems import DomainError
 from extensions import db
 from formulas.report import build_json
-from grants.award_services import record_reallocation
+from grants.awards.variations import record_reallocation
 from tests.allocations.helpers import error_summary, page_text, stored_counts, table_rows
 from tests.builders import (
     make_approved_run,

@@ -13,7 +13,7 @@ from extensions import db
 from grants.vocabulary import Category
 from tests.browser.conftest import axe_violations
 from tests.builders import DEFAULT_PASSWORD, make_user
-from tests.grants.plan_builders import make_plan, make_setting, make_spoke_lead
+from tests.grants.plans.builders import make_plan, make_setting, make_spoke_lead
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from auth.roles import Role
 from tests.browser.conftest import axe_violations
 from tests.builders import make_user
-from tests.grants.return_builders import make_setup
+from tests.grants.returns.builders import make_setup
 
 pytestmark = pytest.mark.browser
 

@@ -10,9 +10,10 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from extensions import db
-from grants.awards_models import GrantAgreement, GrantAward, UnderspendRecord
-from grants.plan_models import DeliveryPlan
-from grants.return_models import MatchFundingLine, QuarterlyReturn
+from grants.agreements.models import GrantAgreement
+from grants.awards.models import GrantAward
+from grants.plans.models import DeliveryPlan
+from grants.returns.models import MatchFundingLine, QuarterlyReturn, UnderspendRecord
 from grants.vocabulary import ReviewStatus
 from reference.models import GrantStream, Organisation
 

@@ -32,7 +32,7 @@ from grants.figures import (
     calculate_stream_totals,
     is_reason_required,
 )
-from grants.underspend import suggest_moves
+from grants.returns.underspend import suggest_moves
 from grants.vocabulary import Category, CostType, MatchKind
 
 D = Decimal
@@ -306,7 +306,7 @@ def test_percent_of_nothing_is_none_not_zero():
     assert calculate_percent(D("0.00"), D("3.00")) == D("0.00")
 
 
-@pytest.mark.parametrize("name", ["figures", "underspend", "return_entries"])
+@pytest.mark.parametrize("name", ["figures", "returns/underspend", "returns/entries"])
 def test_the_pure_modules_import_no_framework(name):
     from pathlib import Path
 

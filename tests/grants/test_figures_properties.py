@@ -24,7 +24,7 @@ from grants.figures import (
     calculate_stream_totals,
     is_reason_required,
 )
-from grants.underspend import suggest_moves
+from grants.returns.underspend import suggest_moves
 from grants.vocabulary import Category, CostType, MatchKind
 
 FEW = settings(max_examples=80, deadline=None)
