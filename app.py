@@ -28,6 +28,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(config_module.load_config(app.instance_path, config))
 
+    if app.config.get("BEHIND_PROXY"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     _configure_templates(app)
     _init_extensions(app)
     _register_blueprints(app)
@@ -74,8 +78,14 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id))
+    def load_user(session_id: str) -> User | None:
+        # "id:version": a session from before the version moved on (sign-out elsewhere, a new
+        # password, deactivation) or of a deactivated user is no session at all.
+        user_id, _, version = session_id.partition(":")
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        if user is None or not user.active or str(user.session_version) != version:
+            return None
+        return user
 
     audit_listeners.install(Session)
     audit_listeners.set_actor_provider(_current_actor)
@@ -98,8 +108,10 @@ def _register_blueprints(app: Flask) -> None:
     from grants.plans.views import bp as plans_bp
     from grants.returns.views import bp as returns_bp
     from home.views import bp as home_bp
+    from partnership.views import bp as partnership_bp
     from reference.views import bp as reference_bp
     from web.errors import register_error_handlers
+    from web.health import bp as health_bp
 
     app.before_request(enforce_permissions)
     for blueprint in (
@@ -111,7 +123,9 @@ def _register_blueprints(app: Flask) -> None:
         agreements_bp,
         plans_bp,
         returns_bp,
+        partnership_bp,
         audit_bp,
+        health_bp,
     ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
@@ -121,8 +135,12 @@ def _register_commands(app: Flask) -> None:
     from auth.commands import users_cli
     from demo.commands import demo_command
     from grants.returns.commands import grants_cli, returns_cli
+    from partnership.commands import setup_command
+    from web.serve import serve_command
 
     app.cli.add_command(users_cli)
     app.cli.add_command(grants_cli)
     app.cli.add_command(returns_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(setup_command)
+    app.cli.add_command(serve_command)

@@ -45,6 +45,11 @@ def load_config(
     if not database_url:
         database_url = "sqlite:///" + str(Path(instance_path) / "vrp.sqlite3")
     database_url = normalise_database_url(database_url)
+    if not database_url.startswith(("sqlite:", "postgresql+psycopg:")):
+        raise ConfigError(
+            f"DATABASE_URL must be a PostgreSQL URL (postgresql://user:password@host/database) "
+            f"or a SQLite one (sqlite:///path/to/file.sqlite3), not {database_url.split(':')[0]!r}."
+        )
 
     config: dict[str, Any] = {
         "APP_ENV": app_env,
@@ -62,13 +67,24 @@ def load_config(
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
-        "SIGN_IN_MAX_FAILURES": int(env.get("VRP_SIGN_IN_MAX_FAILURES", "5")),
-        "SIGN_IN_LOCKOUT_MINUTES": int(env.get("VRP_SIGN_IN_LOCKOUT_MINUTES", "15")),
+        "SIGN_IN_MAX_FAILURES": _whole_number(env, "VRP_SIGN_IN_MAX_FAILURES", 5),
+        "SIGN_IN_LOCKOUT_MINUTES": _whole_number(env, "VRP_SIGN_IN_LOCKOUT_MINUTES", 15),
+        # Behind a reverse proxy that sets X-Forwarded-For and X-Forwarded-Proto (see README).
+        "BEHIND_PROXY": env.get("VRP_BEHIND_PROXY", "") in ("1", "true", "yes"),
         "TESTING": app_env == "testing",
     }
     config.update(overrides)
     config["SQLALCHEMY_DATABASE_URI"] = database_url  # the normalised form, overridden or not
     return config
+
+
+def _whole_number(env: Mapping[str, str], name: str, default: int) -> int:
+    text = env.get(name)
+    if text is None or text.strip() == "":
+        return default
+    if not text.strip().isdigit() or int(text) < 1:
+        raise ConfigError(f"{name} must be a whole number of at least 1, not {text!r}.")
+    return int(text)
 
 
 def normalise_database_url(url: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -18,7 +18,7 @@ from reference.models import Organisation, enum_column
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __audited__ = True
-    __audit_exclude__ = frozenset({"password_hash", "last_signed_in_at"})
+    __audit_exclude__ = frozenset({"password_hash", "last_signed_in_at", "session_version"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -29,11 +29,26 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A temporary password set by an administrator must be changed at the next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of the session's user id: moving it on ends every session the user holds
+    # (deactivation, a new password, signing out).
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
 
     spoke: Mapped[Organisation | None] = relationship()
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
+        self.password_changed_at = utcnow()
+
+    def get_id(self) -> str:
+        """The session's user id: the id and the session version, so a copied session ends
+        when the version moves on."""
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        self.session_version = (self.session_version or 1) + 1
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

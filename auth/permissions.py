@@ -32,6 +32,9 @@ def permission_required(permission: Permission) -> Callable[[F], F]:
     return label
 
 
+PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.sign_out"})
+
+
 def public(view: F) -> F:
     setattr(view, PUBLIC_ATTR, True)
     return view
@@ -63,6 +66,9 @@ def enforce_permissions() -> Any:
         abort(403)
     if not current_user.is_authenticated:
         return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+    if current_user.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
+        # A temporary password: nothing else until the person has chosen their own.
+        return redirect(url_for("auth.change_password"))
     if not isinstance(needed, Permission) or not current_user.can(needed):
         abort(403)
     return None

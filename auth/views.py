@@ -9,7 +9,16 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from auth.forms import CreateUserForm, SignInForm
+from auth import services
+from auth.forms import (
+    ChangePasswordForm,
+    ChangeUserForm,
+    CreateUserForm,
+    DeactivateUserForm,
+    ReactivateUserForm,
+    SignInForm,
+    TemporaryPasswordForm,
+)
 from auth.models import User
 from auth.permissions import permission_required, public
 from auth.roles import Permission
@@ -17,6 +26,7 @@ from auth.services import SignInRefused, Throttle, authenticate, create_user
 from core.problems import DomainError
 from extensions import db
 from reference.queries import list_spokes
+from web.forms import show_problems
 
 bp = Blueprint("auth", __name__)
 
@@ -53,6 +63,9 @@ def sign_in():
             refusal = refused.message
         else:
             login_user(user)
+            if user.must_change_password:
+                flash("Choose your own password to carry on: yours was set for you")
+                return redirect(url_for("auth.change_password"))
             flash(f"Signed in as {user.name}")
             return redirect(_safe_next(request.args.get("next")))
     status = 200 if refusal is None else 401
@@ -87,6 +100,7 @@ def user_new():
                 role=form.role.data,
                 password=form.password.data,
                 spoke_code=form.spoke.data or None,
+                temporary=True,
             )
         except DomainError as error:
             db.session.rollback()
@@ -98,3 +112,137 @@ def user_new():
             flash(f"Created {user.email} ({user.role.label})")
             return redirect(url_for("auth.user_list"))
     return render_template("auth/user_new.html", form=form)
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@permission_required(Permission.VIEW_USERS)
+def user_detail(user_id: int):
+    """One account: who, what they may do, when they last signed in; and for administrators,
+    the forms that change it (each posts to its own action)."""
+    user = db.get_or_404(User, user_id)
+    return _render_user(user, 200)
+
+
+@bp.route("/admin/users/<int:user_id>/change", methods=["POST"])
+@permission_required(Permission.MANAGE_USERS)
+def user_change(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = _change_form(user)
+    return _act(
+        user,
+        form,
+        "change",
+        lambda: services.change_user(
+            user.id,
+            role=form.role.data,
+            spoke_code=form.spoke.data or None,
+            name=form.name.data,
+            by=current_user,
+        ),
+        f"Saved the changes to {user.email}",
+    )
+
+
+@bp.route("/admin/users/<int:user_id>/deactivate", methods=["POST"])
+@permission_required(Permission.MANAGE_USERS)
+def user_deactivate(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = DeactivateUserForm(prefix="deactivate")
+    return _act(
+        user,
+        form,
+        "deactivate",
+        lambda: services.deactivate_user(user.id, reason=form.reason.data, by=current_user),
+        f"Deactivated {user.email}: they cannot sign in, and their sessions have ended",
+    )
+
+
+@bp.route("/admin/users/<int:user_id>/reactivate", methods=["POST"])
+@permission_required(Permission.MANAGE_USERS)
+def user_reactivate(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = ReactivateUserForm(prefix="reactivate")
+    return _act(
+        user,
+        form,
+        "reactivate",
+        lambda: services.reactivate_user(user.id, by=current_user),
+        f"Reactivated {user.email}",
+    )
+
+
+@bp.route("/admin/users/<int:user_id>/password", methods=["POST"])
+@permission_required(Permission.MANAGE_USERS)
+def user_password(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = TemporaryPasswordForm(prefix="password")
+    return _act(
+        user,
+        form,
+        "password",
+        lambda: services.set_temporary_password(user.id, form.password.data, by=current_user),
+        f"Set a temporary password for {user.email}; they must change it when they next sign in",
+    )
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@permission_required(Permission.VIEW_HOME)
+def change_password():
+    form = ChangePasswordForm()
+    summary_problems: list[str] = []
+    if form.validate_on_submit():
+        try:
+            user = services.change_own_password(
+                current_user,
+                current=form.current_password.data,
+                new=form.new_password.data,
+                confirm=form.confirm_password.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            summary_problems = show_problems(form, error.problems)
+        else:
+            login_user(user)  # this session carries on; every other one has ended
+            flash("Your password is changed; you were signed out everywhere else")
+            return redirect(url_for("home.index"))
+    status = 400 if form.errors or summary_problems else 200
+    return render_template(
+        "auth/change_password.html", form=form, summary_problems=summary_problems
+    ), status
+
+
+def _change_form(user: User) -> ChangeUserForm:
+    form = ChangeUserForm(
+        prefix="change",
+        data={
+            "name": user.name,
+            "role": user.role.value,
+            "spoke": user.spoke.code if user.spoke else "",
+        },
+    )
+    form.spoke.choices = [("", "Not a spoke lead")] + [(s.code, s.name) for s in list_spokes()]
+    return form
+
+
+def _act(user: User, form, name: str, action, done: str):  # type: ignore[no-untyped-def]
+    summary_problems: list[str] = []
+    if form.validate_on_submit():
+        try:
+            action()
+        except DomainError as error:
+            db.session.rollback()
+            summary_problems = show_problems(form, error.problems)
+        else:
+            flash(done)
+            return redirect(url_for("auth.user_detail", user_id=user.id))
+    return _render_user(
+        user, 400, **{f"{name}_form": form}, form=form, summary_problems=summary_problems
+    )
+
+
+def _render_user(user: User, status: int, **forms):  # type: ignore[no-untyped-def]
+    forms.setdefault("change_form", _change_form(user))
+    forms.setdefault("deactivate_form", DeactivateUserForm(prefix="deactivate"))
+    forms.setdefault("reactivate_form", ReactivateUserForm(prefix="reactivate"))
+    forms.setdefault("password_form", TemporaryPasswordForm(prefix="password"))
+    return render_template("auth/user_detail.html", user=user, **forms), status

@@ -21,12 +21,15 @@ class Problem:
     file: str | None = None
     row: int | None = None
     column: str | None = None
+    line: int | None = None  # a line of a text file (TOML), where a spreadsheet has rows
 
     @property
     def where(self) -> str:
         parts = []
         if self.file:
             parts.append(self.file)
+        if self.line is not None:
+            parts.append(f"line {self.line}")
         if self.row is not None:
             parts.append(f"row {self.row}")
         if self.column:
@@ -50,8 +53,9 @@ class Problems:
         file: str | None = None,
         row: int | None = None,
         column: str | None = None,
+        line: int | None = None,
     ) -> None:
-        self._items.append(Problem(message, file=file, row=row, column=column))
+        self._items.append(Problem(message, file=file, row=row, column=column, line=line))
 
     def extend(self, other: Iterable[Problem]) -> None:
         self._items.extend(other)

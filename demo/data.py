@@ -2,42 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from auth.roles import Role
-from reference.models import OrganisationKind
 
-# code, name, kind, org-id (360Giving), GSS code
-ORGANISATIONS = (
-    (
-        "opcc",
-        "Avon and Somerset Office of the Police and Crime Commissioner",
-        OrganisationKind.OPCC,
-        "GB-GOR-PC000050",
-        None,
-    ),
-    ("hub", "Avon and Somerset VRP Hub", OrganisationKind.HUB, None, None),
-    ("banes", "Bath & North East Somerset", OrganisationKind.SPOKE, "GB-LAE-BAS", "E06000022"),
-    ("bristol", "Bristol", OrganisationKind.SPOKE, "GB-LAE-BST", "E06000023"),
-    ("north-somerset", "North Somerset", OrganisationKind.SPOKE, "GB-LAE-NSM", "E06000024"),
-    ("somerset", "Somerset", OrganisationKind.SPOKE, "GB-LAE-SOM", "E06000066"),
-    ("south-glos", "South Gloucestershire", OrganisationKind.SPOKE, "GB-LAE-SGC", "E06000025"),
+# The partnership itself (OPCC, Hub, spokes, grant streams, years) comes from the same set-up
+# file a real partnership uses: ``vrp setup examples/partnerships/avon-and-somerset.toml``.
+SETUP_FILE = (
+    Path(__file__).resolve().parent.parent / "examples" / "partnerships" / "avon-and-somerset.toml"
 )
-
-GRANT_STREAMS = (
-    (
-        "VRU",
-        "Violence Reduction Unit grant",
-        "Home Office grant for the partnership's leadership, data and interventions.",
-    ),
-    (
-        "SVD",
-        "Serious Violence Duty grant",
-        "Home Office grant supporting the Serious Violence Duty; split into labour and non-labour "
-        "costs each year.",
-    ),
-)
-
-FINANCIAL_YEARS = ("2023-24", "2024-25")
-CURRENT_YEAR = "2024-25"
 
 DEMO_PASSWORD = "demo-password-2024"
 FINANCE_EMAIL = "finance@asvrp.example"

@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from auth.models import User
-from core.financial_year import FinancialYear
 from demo import data
 from demo.allocations import load_demo_allocations
 from demo.grants import load_agreements, load_awards, load_plans, load_returns
 from extensions import db
-from reference.models import FinancialYearRecord, GrantStream, Organisation
+from partnership.services import apply_setup
+from partnership.setup_file import PartnershipSpec, parse_setup_file
+from reference.models import Organisation, OrganisationKind, Partnership
 
 
 @dataclass
@@ -21,29 +22,37 @@ class DemoReport:
     sign_ins: list[tuple[str, str, str]] = field(default_factory=list)
 
 
+def foreign_records() -> list[str]:
+    """What in the database is not the demo's: another partnership, its spokes, its people."""
+    spec = _demo_spec()
+    found = []
+    name = db.session.scalar(select(Partnership.name).limit(1))
+    if name is not None and name != spec.name:
+        found.append(f"the partnership {name}")
+    codes = {spec.opcc.code, spec.hub.code, *(s.code for s in spec.spokes)}
+    for org in db.session.scalars(
+        select(Organisation).where(Organisation.kind != OrganisationKind.PROVIDER)
+    ):
+        if org.code not in codes:
+            found.append(f"{org.kind.label.lower()} {org.name}")
+    emails = {email for email, *_ in data.USERS}
+    found.extend(
+        f"the account {email}"
+        for email in db.session.scalars(select(User.email).order_by(User.email))
+        if email not in emails
+    )
+    return found
+
+
+def _demo_spec() -> PartnershipSpec:
+    return parse_setup_file(data.SETUP_FILE.read_text(encoding="utf-8"), data.SETUP_FILE.name)
+
+
 def load_demo() -> DemoReport:
     report = DemoReport()
-    organisations = {}
-    for code, name, kind, org_id, gss in data.ORGANISATIONS:
-        org = db.session.scalar(select(Organisation).where(Organisation.code == code))
-        if org is None:
-            org = Organisation(code=code, name=name, kind=kind, org_id=org_id, gss_code=gss)
-            db.session.add(org)
-            report.created.append(f"organisation {code}")
-        organisations[code] = org
-    for code, name, description in data.GRANT_STREAMS:
-        if db.session.scalar(select(GrantStream).where(GrantStream.code == code)) is None:
-            db.session.add(GrantStream(code=code, name=name, description=description))
-            report.created.append(f"grant stream {code}")
-    for label in data.FINANCIAL_YEARS:
-        record = db.session.scalar(
-            select(FinancialYearRecord).where(FinancialYearRecord.label == label)
-        )
-        if record is None:
-            record = FinancialYearRecord.for_year(FinancialYear.parse(label))
-            db.session.add(record)
-            report.created.append(f"financial year {label}")
-        record.is_current = label == data.CURRENT_YEAR
+    setup = apply_setup(_demo_spec())
+    report.created.extend(setup.created)
+    organisations = {o.code: o for o in db.session.scalars(select(Organisation))}
     db.session.flush()
     for email, name, role, spoke_code in data.USERS:
         user = db.session.scalar(select(User).where(User.email == email))

@@ -6,12 +6,10 @@ from decimal import Decimal
 
 from flask import Blueprint, render_template
 from flask_login import current_user
-from sqlalchemy import select
 
 from allocations.queries import allocations_for
-from auth.permissions import permission_required, public
+from auth.permissions import permission_required
 from auth.roles import Permission
-from extensions import db
 from reference.queries import current_financial_year, list_grant_streams, visible_spokes
 
 bp = Blueprint("home", __name__)
@@ -34,10 +32,3 @@ def index():
         spokes=spokes,
         allocated=allocated,
     )
-
-
-@bp.route("/healthz")
-@public
-def healthz():
-    db.session.execute(select(1))
-    return {"status": "ok"}

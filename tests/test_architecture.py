@@ -26,6 +26,7 @@ PROJECT_PACKAGES = (
     "formulas",
     "allocations",
     "grants",
+    "partnership",
     "commissioning",
     "exports",
 )

@@ -1,16 +1,23 @@
-"""Template globals and filters: money formatting, navigation by role, permission checks."""
+"""Template globals and filters: money, the one date and time format, navigation by role,
+permission checks, the partnership's name."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from auth.permissions import can
 from auth.roles import Permission
 from core.money import format_gbp
+from extensions import db
+from reference.models import Partnership
 
 
 @dataclass(frozen=True)
@@ -42,9 +49,24 @@ NAVIGATION = (
     ),
     NavItem("Delivery plans", "plans.plan_list", Permission.VIEW_PLANS, ("/plans",)),
     NavItem("Returns", "returns.return_list", Permission.VIEW_RETURNS, ("/returns",)),
+    NavItem(
+        "Partnership", "partnership.overview", Permission.MANAGE_REFERENCE, ("/admin/partnership",)
+    ),
     NavItem("Users", "auth.user_list", Permission.VIEW_USERS, ("/admin/users",)),
     NavItem("Audit log", "audit.event_list", Permission.VIEW_AUDIT, ("/audit",)),
 )
+
+
+def partnership_name() -> str:
+    """The partnership's name from its set-up, else the configured default; once a request."""
+    if "partnership_name" not in g:
+        name = None
+        try:
+            name = db.session.scalar(select(Partnership.name).limit(1))
+        except SQLAlchemyError:
+            db.session.rollback()  # not migrated yet: the error pages still need a header
+        g.partnership_name = name or current_app.config["PARTNERSHIP_NAME"]
+    return str(g.partnership_name)
 
 
 def navigation_items() -> list[dict[str, object]]:
@@ -84,7 +106,25 @@ def percent_filter(value: Decimal | str | None, signed: bool = True) -> str:
     return ("+" if signed and amount > 0 else "") + f"{amount}%"
 
 
+UK_TIME = ZoneInfo("Europe/London")
+
+
+def format_day(day: date | None) -> str:
+    """The one date format: ``1 April 2024``."""
+    return f"{day.day} {day:%B %Y}" if day else "–"
+
+
+def format_timestamp(moment: datetime | None) -> str:
+    """The one time format, in UK time to the minute: ``1 April 2024, 14:05``."""
+    if moment is None:
+        return "–"
+    local = moment.astimezone(UK_TIME) if moment.tzinfo else moment
+    return f"{local.day} {local:%B %Y, %H:%M}"
+
+
 def register_template_helpers(app: Flask) -> None:
+    app.add_template_filter(format_day, "day")
+    app.add_template_filter(format_timestamp, "timestamp")
     app.add_template_filter(money_filter, "money")
     app.add_template_filter(signed_money_filter, "signed_money")
     app.add_template_filter(percent_filter, "percent")
@@ -94,4 +134,4 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def partnership() -> dict[str, object]:
-        return {"partnership_name": current_app.config["PARTNERSHIP_NAME"]}
+        return {"partnership_name": partnership_name()}

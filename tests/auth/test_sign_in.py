@@ -23,8 +23,10 @@ def post_sign_in(client, email, password=DEFAULT_PASSWORD, query=""):
 
 
 def signed_in_user_id(client) -> str | None:
+    """The user id the session holds (the session keeps ``id:session_version``)."""
     with client.session_transaction() as session:
-        return session.get("_user_id")
+        held = session.get("_user_id")
+    return held.partition(":")[0] if held else None
 
 
 def test_correct_sign_in_redirects_home_and_starts_a_session(client):

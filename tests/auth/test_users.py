@@ -153,7 +153,7 @@ def test_cli_lists_users(runner):
 
     assert result.exit_code == 0
     assert "fran@example.org" in result.output
-    assert "old@example.org" in result.output and "(inactive)" in result.output
+    assert "old@example.org" in result.output and "(deactivated)" in result.output
 
 
 # --- the administrator's form ------------------------------------------------------------------
