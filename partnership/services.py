@@ -226,27 +226,21 @@ def add_spoke(spoke: SpokeFields) -> Organisation:
     elif (existing := _organisation(code)) is not None:
         problems.add(f"the code {code!r} is already used by {existing.name}", column="code")
     values = _spoke_values(spoke, problems)
-    if problems:
-        raise DomainError("The spoke was not added", problems)
-    org = Organisation(code=code, kind=OrganisationKind.SPOKE, active=True, **values)
-    db.session.add(org)
-    set_reason(db.session, "spoke added")
-    db.session.commit()
-    return org
+    return _save(
+        Organisation(code=code, kind=OrganisationKind.SPOKE, active=True),
+        values,
+        problems,
+        "spoke",
+        "added",
+    )
 
 
 def update_spoke(code: str, spoke: SpokeFields) -> Organisation:
     """Rename a spoke or change its identifiers; its code stays (every file and URL uses it)."""
-    org = _spoke_or_error(code)
     problems = Problems()
-    values = _spoke_values(spoke, problems)
-    if problems:
-        raise DomainError("The spoke was not changed", problems)
-    for name, value in values.items():
-        setattr(org, name, value)
-    set_reason(db.session, "spoke changed")
-    db.session.commit()
-    return org
+    return _save(
+        _spoke_or_error(code), _spoke_values(spoke, problems), problems, "spoke", "changed"
+    )
 
 
 def close_spoke(code: str, closed_from: str | None, reason: str | None) -> Organisation:
@@ -256,11 +250,7 @@ def close_spoke(code: str, closed_from: str | None, reason: str | None) -> Organ
 
 
 def reopen_spoke(code: str) -> Organisation:
-    org = _spoke_or_error(code)
-    org.closed_from, org.active = None, True
-    set_reason(db.session, "spoke reopened")
-    db.session.commit()
-    return org
+    return _reopen(_spoke_or_error(code), "spoke")
 
 
 @dataclass(frozen=True)
@@ -281,26 +271,18 @@ def add_stream(stream: StreamFields) -> GrantStream:
     elif db.session.scalar(select(GrantStream).where(GrantStream.code == code)) is not None:
         problems.add(f"there is already a {code} grant", column="code")
     values = _stream_values(stream, problems)
-    if problems:
-        raise DomainError("The grant stream was not added", problems)
-    record = GrantStream(code=code, active=True, **values)
-    db.session.add(record)
-    set_reason(db.session, "grant stream added")
-    db.session.commit()
-    return record
+    return _save(GrantStream(code=code, active=True), values, problems, "grant stream", "added")
 
 
 def update_stream(code: str, stream: StreamFields) -> GrantStream:
-    record = _stream_or_error(code)
     problems = Problems()
-    values = _stream_values(stream, problems)
-    if problems:
-        raise DomainError("The grant stream was not changed", problems)
-    for name, value in values.items():
-        setattr(record, name, value)
-    set_reason(db.session, "grant stream changed")
-    db.session.commit()
-    return record
+    return _save(
+        _stream_or_error(code),
+        _stream_values(stream, problems),
+        problems,
+        "grant stream",
+        "changed",
+    )
 
 
 def close_stream(code: str, closed_from: str | None, reason: str | None) -> GrantStream:
@@ -309,11 +291,7 @@ def close_stream(code: str, closed_from: str | None, reason: str | None) -> Gran
 
 
 def reopen_stream(code: str) -> GrantStream:
-    record = _stream_or_error(code)
-    record.closed_from, record.active = None, True
-    set_reason(db.session, "grant stream reopened")
-    db.session.commit()
-    return record
+    return _reopen(_stream_or_error(code), "grant stream")
 
 
 def add_financial_year(label: str | None, *, make_current: bool = False) -> FinancialYearRecord:
@@ -332,6 +310,25 @@ def add_financial_year(label: str | None, *, make_current: bool = False) -> Fina
         for other in db.session.scalars(select(FinancialYearRecord)):
             other.is_current = other.label == year.label
     set_reason(db.session, "financial year added")
+    db.session.commit()
+    return record
+
+
+def _save(record: Any, values: dict[str, Any], problems: Problems, what: str, done: str) -> Any:
+    """Write the checked values onto a new or existing record, or refuse with every problem."""
+    if problems:
+        raise DomainError(f"The {what} was not {done}", problems)
+    for name, value in values.items():
+        setattr(record, name, value)
+    db.session.add(record)
+    set_reason(db.session, f"{what} {done}")
+    db.session.commit()
+    return record
+
+
+def _reopen(record: Any, what: str) -> Any:
+    record.closed_from, record.active = None, True
+    set_reason(db.session, f"{what} reopened")
     db.session.commit()
     return record
 

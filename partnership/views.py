@@ -4,6 +4,8 @@ close spokes and grant streams; add financial years. ``vrp setup`` does the same
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -31,102 +33,92 @@ def overview():
     )
 
 
-@bp.route("/spokes/new", methods=["GET", "POST"])
+@dataclass(frozen=True)
+class _Kind:
+    """Spokes and grant streams are set up alike: added, changed, closed and reopened."""
+
+    what: str
+    form: type[SpokeForm] | type[StreamForm]
+    find: Callable[[str], Any]
+    add: Callable[[Any], Any]
+    update: Callable[[str, Any], Any]
+    close: Callable[[str, str | None, str | None], Any]
+    reopen: Callable[[str], Any]
+    fields: Callable[[Any], Any]
+
+
+KINDS = {
+    "spokes": _Kind(
+        "spoke",
+        SpokeForm,
+        queries.spoke_or_none,
+        services.add_spoke,
+        services.update_spoke,
+        services.close_spoke,
+        services.reopen_spoke,
+        lambda form: _fields(services.SpokeFields, form),
+    ),
+    "streams": _Kind(
+        "grant stream",
+        StreamForm,
+        queries.stream_or_none,
+        services.add_stream,
+        services.update_stream,
+        services.close_stream,
+        services.reopen_stream,
+        lambda form: _fields(services.StreamFields, form),
+    ),
+}
+
+
+@bp.route("/<any(spokes, streams):kind>/new", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_REFERENCE)
-def spoke_new():
-    form = SpokeForm()
+def record_new(kind: str):
+    k = KINDS[kind]
+    form = k.form()
     return _form_page(
         form,
-        "Add a spoke",
-        lambda: services.add_spoke(_spoke_fields(form)),
-        lambda spoke: f"Added {spoke.name}",
+        f"Add a {k.what}",
+        lambda: k.add(k.fields(form)),
+        lambda record: f"Added {record.name}",
     )
 
 
-@bp.route("/spokes/<code>/edit", methods=["GET", "POST"])
+@bp.route("/<any(spokes, streams):kind>/<code>/edit", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_REFERENCE)
-def spoke_edit(code: str):
-    spoke = queries.spoke_or_none(code) or abort(404)
-    form = SpokeForm(obj=spoke)
-    del form.code
+def record_edit(kind: str, code: str):
+    k = KINDS[kind]
+    record = k.find(code) or abort(404)
+    form = k.form(obj=record)
+    del form.code  # a code stays: files and web addresses use it
     return _form_page(
         form,
-        f"Change {spoke.name}",
-        lambda: services.update_spoke(code, _spoke_fields(form)),
-        lambda spoke: f"Saved {spoke.name}",
+        f"Change {record.name}",
+        lambda: k.update(code, k.fields(form)),
+        lambda record: f"Saved {record.name}",
     )
 
 
-@bp.route("/spokes/<code>/close", methods=["GET", "POST"])
+@bp.route("/<any(spokes, streams):kind>/<code>/close", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_REFERENCE)
-def spoke_close(code: str):
-    spoke = queries.spoke_or_none(code) or abort(404)
+def record_close(kind: str, code: str):
+    k = KINDS[kind]
+    record = k.find(code) or abort(404)
     form = CloseForm()
     return _form_page(
         form,
-        f"Close {spoke.name}",
-        lambda: services.close_spoke(code, form.closed_from.data, form.reason.data),
-        lambda spoke: f"Closed {spoke.name} from {spoke.closed_from}",
+        f"Close {record.name}",
+        lambda: k.close(code, form.closed_from.data, form.reason.data),
+        lambda record: f"Closed {record.name} from {record.closed_from}",
     )
 
 
-@bp.route("/spokes/<code>/reopen", methods=["POST"])
+@bp.route("/<any(spokes, streams):kind>/<code>/reopen", methods=["POST"])
 @permission_required(Permission.MANAGE_REFERENCE)
-def spoke_reopen(code: str):
-    queries.spoke_or_none(code) or abort(404)
-    return _post(
-        ReopenForm(), lambda: services.reopen_spoke(code), lambda spoke: f"Reopened {spoke.name}"
-    )
-
-
-@bp.route("/streams/new", methods=["GET", "POST"])
-@permission_required(Permission.MANAGE_REFERENCE)
-def stream_new():
-    form = StreamForm()
-    return _form_page(
-        form,
-        "Add a grant stream",
-        lambda: services.add_stream(_stream_fields(form)),
-        lambda stream: f"Added the {stream.name}",
-    )
-
-
-@bp.route("/streams/<code>/edit", methods=["GET", "POST"])
-@permission_required(Permission.MANAGE_REFERENCE)
-def stream_edit(code: str):
-    stream = queries.stream_or_none(code) or abort(404)
-    form = StreamForm(obj=stream)
-    del form.code
-    return _form_page(
-        form,
-        f"Change the {stream.name}",
-        lambda: services.update_stream(code, _stream_fields(form)),
-        lambda stream: f"Saved the {stream.name}",
-    )
-
-
-@bp.route("/streams/<code>/close", methods=["GET", "POST"])
-@permission_required(Permission.MANAGE_REFERENCE)
-def stream_close(code: str):
-    stream = queries.stream_or_none(code) or abort(404)
-    form = CloseForm()
-    return _form_page(
-        form,
-        f"Close the {stream.name}",
-        lambda: services.close_stream(code, form.closed_from.data, form.reason.data),
-        lambda stream: f"Closed the {stream.name} from {stream.closed_from}",
-    )
-
-
-@bp.route("/streams/<code>/reopen", methods=["POST"])
-@permission_required(Permission.MANAGE_REFERENCE)
-def stream_reopen(code: str):
-    queries.stream_or_none(code) or abort(404)
-    return _post(
-        ReopenForm(),
-        lambda: services.reopen_stream(code),
-        lambda stream: f"Reopened the {stream.name}",
-    )
+def record_reopen(kind: str, code: str):
+    k = KINDS[kind]
+    k.find(code) or abort(404)
+    return _post(ReopenForm(), lambda: k.reopen(code), lambda record: f"Reopened {record.name}")
 
 
 @bp.route("/years", methods=["POST"])
@@ -183,21 +175,7 @@ def _post(form: FlaskForm, action: Callable[[], Any], done: Callable[[Any], str]
     return redirect(url_for("partnership.overview"))
 
 
-def _spoke_fields(form: SpokeForm) -> services.SpokeFields:
-    return services.SpokeFields(
-        code=form.code.data if "code" in form else None,
-        name=form.name.data,
-        org_id=form.org_id.data,
-        gss_code=form.gss_code.data,
-        colour=form.colour.data,
-        active_from=form.active_from.data,
-    )
-
-
-def _stream_fields(form: StreamForm) -> services.StreamFields:
-    return services.StreamFields(
-        code=form.code.data if "code" in form else None,
-        name=form.name.data,
-        description=form.description.data,
-        active_from=form.active_from.data,
-    )
+def _fields(kind: type[Any], form: FlaskForm) -> Any:
+    """The dataclass of what was typed, from the form fields of the same names."""
+    names = [f.name for f in dataclass_fields(kind)]
+    return kind(**{name: form[name].data for name in names if name in form})
