@@ -16,41 +16,43 @@ YEAR_HINT = "A financial year, for example 2025-26"
 
 
 class SpokeForm(FlaskForm):
+    """Every rule (required, lengths, patterns) is the service's, so all problems show at once."""
+
     code = StringField(
         "Code",
         widget=GovTextInput(),
         description="Lowercase letters, digits and hyphens, for example south-glos. Files and "
         "web addresses use it; it cannot be changed later.",
-        validators=[Optional(), Length(max=40)],
+        validators=[Optional()],
     )
     name = StringField(
         "Name",
         widget=GovTextInput(),
-        validators=[Optional(), Length(max=200)],
+        validators=[Optional()],
     )
     org_id = StringField(
         "Org identifier",
         widget=GovTextInput(),
         description="For 360Giving, for example GB-LAE-BST",
-        validators=[Optional(), Length(max=60)],
+        validators=[Optional()],
     )
     gss_code = StringField(
         "GSS code",
         widget=GovTextInput(),
         description="The local authority's statistical code, for example E06000023",
-        validators=[Optional(), Length(max=9)],
+        validators=[Optional()],
     )
     colour = StringField(
         "Colour in charts",
         widget=GovTextInput(),
         description="#rrggbb, for example #1d70b8",
-        validators=[Optional(), Length(max=7)],
+        validators=[Optional()],
     )
     active_from = StringField(
         "Takes part from",
         widget=GovTextInput(),
         description=YEAR_HINT,
-        validators=[Optional(), Length(max=7)],
+        validators=[Optional()],
     )
     submit = SubmitField("Save the spoke", widget=GovSubmitInput())
 
@@ -60,21 +62,19 @@ class StreamForm(FlaskForm):
         "Code",
         widget=GovTextInput(),
         description="2 to 10 capital letters or digits, for example VRU",
-        validators=[Optional(), Length(max=10)],
+        validators=[Optional()],
     )
     name = StringField(
         "Name",
         widget=GovTextInput(),
-        validators=[Optional(), Length(max=200)],
+        validators=[Optional()],
     )
-    description = TextAreaField(
-        "Description", widget=GovTextArea(), validators=[Optional(), Length(max=2000)]
-    )
+    description = TextAreaField("Description", widget=GovTextArea(), validators=[Optional()])
     active_from = StringField(
         "Paid from",
         widget=GovTextInput(),
         description=YEAR_HINT,
-        validators=[Optional(), Length(max=7)],
+        validators=[Optional()],
     )
     submit = SubmitField("Save the grant stream", widget=GovSubmitInput())
 
