@@ -194,16 +194,27 @@ class _Content:
     def __init__(self, stream: IO[bytes]) -> None:
         self._lines = _lines(stream)
         self._hash = hashlib.sha256()
-        self._next: bytes | None = next(self._lines, None)
+        self._failure: DamagedBackup | None = None
+        self._next = self._pull()
         self.number = 0
         if self._next is None:
             raise DamagedBackup("the backup is damaged: the file is empty")
+
+    def _pull(self) -> bytes | None:
+        if self._failure is not None:
+            raise self._failure
+        try:
+            return next(self._lines, None)
+        except DamagedBackup as failure:
+            self._failure = failure  # a broken gzip stream is the whole story: keep saying so
+            raise
 
     def __iter__(self) -> Iterator[bytes]:
         return self
 
     def __next__(self) -> bytes:
-        line, following = self._next, next(self._lines, None)
+        line = self._next
+        following = self._pull() if line is not None else None
         if line is None or following is None:
             raise StopIteration
         self._next = following

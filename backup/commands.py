@@ -40,7 +40,7 @@ def backup_command(file: Path, force: bool) -> None:
 @with_appcontext
 def restore_command(file: Path) -> None:
     def report(table: str, rows: int) -> None:
-        click.echo(f"  {table}: {rows} rows")
+        click.echo(f"  {table}: {rows} row{'' if rows == 1 else 's'}")
 
     try:
         summary = restore_backup(file, on_table=report)

@@ -208,14 +208,19 @@ def restore_backup(path: Path, on_table: ProgressReport | None = None) -> Restor
     """Load a backup into this empty, migrated database in one transaction (see the rules)."""
     header = _checked_header(path)
     try:
-        with db.engine.connect() as connection, path.open("rb") as stream:
+        with db.engine.connect() as connection:
             _begin_restore(connection)
             revision = _database_revision(connection)
             _refuse_other_revision(header, revision)
             tables = {t.name: t for t in backed_up_tables()}
             _refuse_other_tables(header, tables)
             _refuse_unless_empty(connection, list(tables.values())[1:])
-            rows = _insert_all(connection, archive.read_chunks(stream), tables, on_table)
+            with path.open("rb") as stream:  # every value checked before the first is written
+                for _ in _decoded(archive.read_chunks(stream), tables):
+                    pass
+            with path.open("rb") as stream:
+                decoded = _decoded(archive.read_chunks(stream), tables)
+                rows = _insert_all(connection, decoded, on_table)
             if connection.dialect.name == "postgresql":
                 _restart_sequences(connection, list(tables.values())[1:])
             connection.commit()
@@ -291,7 +296,7 @@ def _refuse_unless_empty(connection: Connection, tables: list[Table]) -> None:
     for table in tables:
         count = connection.scalar(select(func.count()).select_from(table)) or 0
         if count:
-            holding.append(f"{table.name}: {count} rows")
+            holding.append(f"{table.name}: {count} row{'' if count == 1 else 's'}")
     if holding:
         more = f" and {len(holding) - 3} more tables" if len(holding) > 3 else ""
         shown = ", ".join(holding[:3]) + more
@@ -301,41 +306,43 @@ def _refuse_unless_empty(connection: Connection, tables: list[Table]) -> None:
         )
 
 
+def _decoded(
+    chunks: Iterator[Chunk], tables: dict[str, Table]
+) -> Iterator[tuple[Table, Chunk, list[dict[str, Any]]]]:
+    """Each chunk with its rows checked against the columns and turned into values to write."""
+    for chunk in chunks:
+        table = tables[chunk.table.name]
+        _refuse_other_columns(chunk.table, table)
+        names = [c.name for c in table.columns]
+        yield table, chunk, [_values(chunk, table, row, names) for row in chunk.rows]
+
+
 def _insert_all(
     connection: Connection,
-    chunks: Iterator[Chunk],
-    tables: dict[str, Table],
+    decoded: Iterator[tuple[Table, Chunk, list[dict[str, Any]]]],
     on_table: ProgressReport | None,
 ) -> int:
     dialect = connection.dialect.name
     inserted: set[str] = set()
     later: list[tuple[Table, str, list[dict[str, Any]]]] = []
     total = 0
-    count = 0
-    for chunk in chunks:
-        table = tables[chunk.table.name]
-        _refuse_other_columns(chunk.table, table)
+    for table, chunk, values in decoded:
         if table.name == VERSION_TABLE:
             _check_version_rows(connection, table, chunk)
-        elif chunk.rows:
-            deferred = _forward_keys(table, inserted)
-            names = [c.name for c in table.columns]
-            values = [_values(chunk, table, row, names) for row in chunk.rows]
-            for column in deferred:
+        elif values:
+            for column in _forward_keys(table, inserted):
                 later.append((table, column, _deferred_values(table, column, values)))
                 for value in values:
                     value[column] = None
             statement = insert(table).values(
-                {name: write_expression(table.c[name], name, dialect) for name in names}
+                {c.name: write_expression(c, c.name, dialect) for c in table.columns}
             )
             connection.execute(statement, values)
-            count += len(values)
+            total += len(values)
         if chunk.is_last:
             inserted.add(table.name)
             if on_table is not None:
                 on_table(table.name, chunk.table.row_count)
-            total += count
-            count = 0
     for table, column, values in later:
         _fill_in(connection, table, column, values, dialect)
     return total

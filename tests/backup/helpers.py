@@ -70,8 +70,7 @@ def read_lines(path: Path) -> Lines:
 def write_lines(path: Path, documents: Lines, *, checksum: str | None = None) -> None:
     """Write documents as a backup file, with a fresh checksum unless one is given."""
     content = b"".join(
-        json.dumps(d, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
-        for d in documents
+        json.dumps(d, ensure_ascii=False, separators=(",", ":")).encode() + b"\n" for d in documents
     )
     digest = checksum or hashlib.sha256(content).hexdigest()
     path.write_bytes(gzip.compress(content + json.dumps({"sha256": digest}).encode() + b"\n"))

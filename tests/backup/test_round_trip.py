@@ -66,7 +66,7 @@ def test_restore_prints_each_table_and_a_summary(backend, app, demo_backup, runn
 
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[:2] == ["  alembic_version: 1 rows", "  financial_years: 2 rows"]
+    assert lines[:2] == ["  alembic_version: 1 row", "  financial_years: 2 rows"]
     assert len(lines) == len(header["tables"]) + 1
     assert lines[-1].startswith(
         f"Restored {rows} rows in {len(header['tables'])} tables from a backup of a {backend} "
