@@ -61,6 +61,10 @@ class DamagedBackup(BackupError):
     """The file is not a complete, unaltered backup."""
 
 
+class NotABackup(DamagedBackup):
+    """The file does not even start like a backup (a different file chosen by mistake)."""
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -242,7 +246,7 @@ class _Content:
 
 def _header(document: Any) -> Header:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise DamagedBackup("this is not a vrp backup: its first line is not a backup header")
+        raise NotABackup("this is not a vrp backup: its first line is not a backup header")
     version = document.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool):
         raise DamagedBackup("the backup is damaged: its header has no format version")
@@ -320,6 +324,8 @@ def read_header(stream: IO[bytes]) -> Header:
         for item in _chunks(content):
             if isinstance(item, Header):
                 header = item
+    except NotABackup:
+        raise
     except DamagedBackup:
         # A damaged line inside an intact file is rare: the checksum is the clearer message.
         content.verify()

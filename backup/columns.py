@@ -34,6 +34,7 @@ from sqlalchemy import (
     cast,
     type_coerce,
 )
+from sqlalchemy.types import TypeEngine
 
 from backup.archive import DamagedBackup
 from database import ExactDecimal, Money, UTCDateTime
@@ -85,7 +86,7 @@ def write_expression(column: Column[Any], name: str, dialect: str) -> ColumnElem
         text = bindparam(name, type_=Text())
         # PostgreSQL's json keeps the text it is given; SQLite stores JSON as plain text.
         return cast(text, JSON()) if dialect == "postgresql" else text
-    storage_type = {
+    storage_types: dict[str, TypeEngine[Any]] = {
         "pence": BigInteger(),
         "decimal": String(),
         "enum": String(),
@@ -93,8 +94,8 @@ def write_expression(column: Column[Any], name: str, dialect: str) -> ColumnElem
         "datetime": UTCDateTime(),
         "date": Date(),
         "boolean": Boolean(),
-    }.get(kind, column.type)
-    return bindparam(name, type_=storage_type)
+    }
+    return bindparam(name, type_=storage_types.get(kind, column.type))
 
 
 def to_portable(kind: str, value: Any) -> Any:

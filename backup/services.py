@@ -109,7 +109,7 @@ def _database_revision(connection: Connection) -> str:
     head = scripts.get_current_head()
     if not inspect(connection).has_table(VERSION_TABLE):
         raise BackupError(f"the database is not migrated: {UPGRADE_FIRST}")
-    revisions = list(connection.scalars(select(_version_table().c.version_num)))
+    revisions = [str(r) for r in connection.scalars(select(_version_table().c.version_num))]
     if not revisions:
         raise BackupError(f"the database is not migrated: {UPGRADE_FIRST}")
     revision = revisions[0]
