@@ -20,8 +20,11 @@ Lines = list[Any]
 
 
 def vrp(url: str, *args: str) -> Result:
-    """Run ``vrp ARGS`` against the database at ``url``, as the command line would."""
-    with make_app(url) as app:
+    """Run ``vrp ARGS`` against the database at ``url``, as the command line would.
+
+    The app context is pushed here: Flask's commands use whatever app is current, and a test's
+    ``app`` fixture (on another database) may be."""
+    with make_app(url) as app, app.app_context():
         return app.test_cli_runner().invoke(args=list(args))
 
 
