@@ -12,21 +12,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
-from extensions import db
-from tests.backup.helpers import vrp
-from tests.builders import make_app
+from tests.backup.helpers import migrate, vrp
 
 NewDatabase = Callable[..., str]
 _numbers = itertools.count(1)
-
-
-def migrate(url: str) -> None:
-    with make_app(url) as app, app.app_context():
-        upgrade()
-        db.engine.dispose()
 
 
 @pytest.fixture

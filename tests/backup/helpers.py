@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from click.testing import Result
+from flask_migrate import upgrade
 from sqlalchemy import JSON, BigInteger, Text, cast, create_engine, func, select, type_coerce
 
 from database import Money
@@ -26,6 +27,12 @@ def vrp(url: str, *args: str) -> Result:
     ``app`` fixture (on another database) may be."""
     with make_app(url) as app, app.app_context():
         return app.test_cli_runner().invoke(args=list(args))
+
+
+def migrate(url: str, revision: str = "head") -> None:
+    """Build a database with the migrations, like every test database."""
+    with make_app(url) as app, app.app_context():
+        upgrade(revision=revision)
 
 
 def stored_values(url: str) -> dict[str, list[tuple[Any, ...]]]:
