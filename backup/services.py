@@ -5,8 +5,8 @@ The rules, decided here:
 - A backup is every table of the models (``db.metadata.sorted_tables``, foreign-key order) plus
   ``alembic_version``, read in one snapshot (a read transaction on SQLite, ``REPEATABLE READ`` on
   PostgreSQL), each in primary-key order, as stored (``columns``). It is written to a temporary
-  file beside FILE and renamed into place, so a failed backup leaves no half file; an existing
-  FILE is replaced only when asked.
+  file beside FILE (readable by its owner only: it holds password hashes) and renamed into
+  place, so a failed backup leaves no half file; an existing FILE is replaced only when asked.
 - The database must be at this app's latest schema revision for either; a backup restores only
   into a database at the same revision it was taken at. A file from a newer or unknown revision
   is refused, and so is an older one (restore it with the app that made it, then migrate).
@@ -33,8 +33,10 @@ from typing import Any
 from alembic.script import ScriptDirectory
 from flask import current_app
 from sqlalchemy import (
+    Column,
     Connection,
     MetaData,
+    String,
     Table,
     bindparam,
     func,
@@ -81,8 +83,6 @@ class RestoreSummary:
 
 def _version_table() -> Table:
     # Alembic's own table: not in the models' metadata, described here to read it the same way.
-    from sqlalchemy import Column, String
-
     return Table(VERSION_TABLE, MetaData(), Column("version_num", String(32), primary_key=True))
 
 
@@ -161,7 +161,8 @@ def create_backup(path: Path, *, overwrite: bool = False) -> BackupSummary:
                 connection.dialect.name,
                 tuple(counts),
             )
-            with partial.open("wb") as stream:
+            # Password hashes and everything else: readable by the owner only, like a database.
+            with open(partial, "xb", opener=_owner_only) as stream:
                 writer = archive.BackupWriter(stream, header)
                 for table, count in zip(tables, counts, strict=True):
                     described = archive.Table(table.name, _columns(table), count.row_count)
@@ -178,6 +179,10 @@ def create_backup(path: Path, *, overwrite: bool = False) -> BackupSummary:
     finally:
         partial.unlink(missing_ok=True)
     return BackupSummary(path, revision, len(tables), header.total_rows, checksum)
+
+
+def _owner_only(path: str, flags: int) -> int:
+    return os.open(path, flags, 0o600)
 
 
 def _begin_snapshot(connection: Connection) -> None:
@@ -281,9 +286,14 @@ def _refuse_other_tables(header: archive.Header, tables: dict[str, Table]) -> No
             f"the backup is damaged or incomplete: it has no table {', '.join(missing)}"
         )
     extra = [name for name in in_file if name not in tables]
-    if extra or len(set(in_file)) != len(in_file):
+    if extra:
         raise archive.DamagedBackup(
-            f"the backup does not match this schema: unexpected table {', '.join(extra or in_file)}"
+            f"the backup does not match this schema: unexpected table {', '.join(extra)}"
+        )
+    repeated = sorted({name for name in in_file if in_file.count(name) > 1})
+    if repeated:
+        raise archive.DamagedBackup(
+            f"the backup is damaged: table {', '.join(repeated)} appears more than once"
         )
 
 

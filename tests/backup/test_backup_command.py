@@ -28,6 +28,7 @@ def test_a_backup_holds_every_table_with_its_counts(backend, app, demo, database
     assert header["database"] == backend
     assert header["created_at"].endswith("+00:00")
     assert len(documents) == 1 + len(counts) + sum(counts.values())
+    assert path.stat().st_mode & 0o777 == 0o600  # password hashes are in it
     assert result.stdout.startswith(
         f"Backed up {sum(counts.values())} rows in 21 tables at schema "
     )
