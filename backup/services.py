@@ -295,6 +295,10 @@ def _refuse_other_tables(header: archive.Header, tables: dict[str, Table]) -> No
         raise archive.DamagedBackup(
             f"the backup is damaged: table {', '.join(repeated)} appears more than once"
         )
+    before: set[str] = set()
+    for name in in_file:
+        _forward_keys(tables[name], before)  # refuses a required key to a table still to come
+        before.add(name)
 
 
 def _refuse_unless_empty(connection: Connection, tables: list[Table]) -> None:
