@@ -33,6 +33,7 @@ def backup_command(file: Path, force: bool) -> None:
 
 @click.command(
     "restore",
+    short_help="Load a backup FILE into an empty database, all or nothing.",
     help="Load a backup FILE into this empty database, migrated first with `vrp db upgrade`; "
     "all or nothing.",
 )
