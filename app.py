@@ -133,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from auth.commands import users_cli
+    from backup.commands import backup_command, restore_command
     from demo.commands import demo_command
     from grants.returns.commands import grants_cli, returns_cli
     from partnership.commands import setup_command
@@ -144,3 +145,5 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(setup_command)
     app.cli.add_command(serve_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

@@ -19,6 +19,7 @@ PROJECT_PACKAGES = (
     "core",
     "auth",
     "audit",
+    "backup",
     "reference",
     "home",
     "web",

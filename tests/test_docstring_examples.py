@@ -18,6 +18,7 @@ PACKAGES = (
     "demo",
     "auth",
     "audit",
+    "backup",
     "reference",
     "web",
 )
