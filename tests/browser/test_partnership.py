@@ -32,7 +32,8 @@ def test_an_administrator_adds_a_spoke_and_its_lead_who_chooses_a_password(
 
     page.get_by_role("navigation").get_by_role("link", name="Partnership").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Three Rivers Violence Reduction Unit")
+        "Three Rivers Violence Reduction Unit"
+    )
     assert axe_violations(page) == []
     page.get_by_role("button", name="Add a spoke").click()
     page.get_by_label("Code", exact=True).fill("westport")
