@@ -71,6 +71,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" in metafunc.fixturenames:
         chosen = metafunc.config.getoption("--db")
         backends = BACKENDS if chosen == "both" else (chosen,)
+        if metafunc.definition.get_closest_marker("one_database"):
+            backends = backends[:1]  # what it checks does not differ between the databases
         metafunc.parametrize("backend", backends, scope="session")
 
 

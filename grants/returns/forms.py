@@ -312,11 +312,13 @@ def attach_return_problems(form: FlaskForm, problems: Iterable[Problem]) -> list
 
 
 def _all_fields(form: FlaskForm) -> dict[str, Field]:
+    """Every field by the name problems use: nested ones by their full name (``lines-3-actual``),
+    top-level ones by their own name, whatever prefix the form has."""
     found: dict[str, Field] = {}
-    for field in form:
+    for name, field in form._fields.items():
         if isinstance(field, FieldList):
             for entry in field:
                 found.update({sub.name: sub for sub in entry.form})
         else:
-            found[field.name] = field
+            found[name] = field
     return found

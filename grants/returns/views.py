@@ -127,9 +127,12 @@ def _render_detail(
     figures = queries.build_return_figures(ret)
     version = str(ret.lock_version)
     action_forms = {
-        "approve_form": ApproveReturnForm(formdata=None, lock_version=version),
-        "send_back_form": SendBackReturnForm(formdata=None, lock_version=version),
-        "reopen_form": ReopenReturnForm(formdata=None, lock_version=version),
+        # Each review form has its own prefix, so their fields' ids never clash on the page.
+        "approve_form": ApproveReturnForm(formdata=None, lock_version=version, prefix="approve"),
+        "send_back_form": SendBackReturnForm(
+            formdata=None, lock_version=version, prefix="send_back"
+        ),
+        "reopen_form": ReopenReturnForm(formdata=None, lock_version=version, prefix="reopen"),
         **forms,
     }
     return render_template(
@@ -235,7 +238,7 @@ def return_submit(return_id: int):
 @permission_required(Permission.REVIEW_RETURNS)
 def return_approve(return_id: int):
     ret = _visible_return(return_id)
-    form = ApproveReturnForm()
+    form = ApproveReturnForm(prefix="approve")
     return _review(
         ret,
         form,
@@ -251,7 +254,7 @@ def return_approve(return_id: int):
 @permission_required(Permission.REVIEW_RETURNS)
 def return_send_back(return_id: int):
     ret = _visible_return(return_id)
-    form = SendBackReturnForm()
+    form = SendBackReturnForm(prefix="send_back")
     return _review(
         ret,
         form,
@@ -267,7 +270,7 @@ def return_send_back(return_id: int):
 @permission_required(Permission.REVIEW_RETURNS)
 def return_reopen(return_id: int):
     ret = _visible_return(return_id)
-    form = ReopenReturnForm()
+    form = ReopenReturnForm(prefix="reopen")
     return _review(
         ret,
         form,

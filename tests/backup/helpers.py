@@ -101,3 +101,11 @@ def section(documents: Lines, table: str) -> int:
     return next(
         i for i, d in enumerate(documents) if isinstance(d, dict) and d.get("table") == table
     )
+
+
+def latest_revision() -> str:
+    """The newest migration's revision: the schema every backup here is taken at."""
+    from alembic.script import ScriptDirectory
+
+    migrations = Path(__file__).resolve().parents[2] / "migrations"
+    return str(ScriptDirectory(str(migrations)).get_current_head())

@@ -15,6 +15,7 @@ from extensions import db
 from reference.models import Organisation
 from tests.backup.helpers import (
     checksum_of,
+    latest_revision,
     rewrite,
     row_counts,
     section,
@@ -54,7 +55,8 @@ def test_a_backup_from_a_newer_schema_is_refused(app, database_url, demo_backup,
 
     assert_refused(
         result,
-        "the backup is from schema revision 0099, newer than this database's 0003 or unknown "
+        f"the backup is from schema revision 0099, newer than this database's {latest_revision()} "
+        "or unknown "
         "to this version of the app: restore it with the version of the app that made it "
         "(app version 0.1.0)",
     )
@@ -70,7 +72,8 @@ def test_a_backup_from_an_older_schema_is_refused_with_the_way_forward(
 
     assert_refused(
         result,
-        "the backup is from an older schema revision (0002) than this database's 0003: restore "
+        "the backup is from an older schema revision (0002) than this database's "
+        f"{latest_revision()}: restore "
         "it with the version of the app that made it (app version 0.1.0), then upgrade the app "
         "and run `vrp db upgrade`",
     )

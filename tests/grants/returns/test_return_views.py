@@ -254,14 +254,16 @@ def test_finance_returns_approves_and_reopens_with_the_history_shown(client, sig
     page = client.get(f"/returns/{ret.id}").get_data(as_text=True)
     assert 'data-testid="approve-form"' in page
     blank = client.post(
-        f"/returns/{ret.id}/return", data={"lock_version": ret.lock_version, "comment": ""}
+        f"/returns/{ret.id}/return",
+        data={"send_back-lock_version": ret.lock_version, "send_back-comment": ""},
     )
     assert blank.status_code == 400
     assert "Say what needs changing" in blank.get_data(as_text=True)
 
     assert (
         client.post(
-            f"/returns/{ret.id}/approve", data={"lock_version": ret.lock_version, "comment": ""}
+            f"/returns/{ret.id}/approve",
+            data={"approve-lock_version": ret.lock_version, "approve-comment": ""},
         ).status_code
         == 302
     )
@@ -270,7 +272,7 @@ def test_finance_returns_approves_and_reopens_with_the_history_shown(client, sig
     assert ret.status is ReviewStatus.APPROVED
     reopened = client.post(
         f"/returns/{ret.id}/reopen",
-        data={"lock_version": ret.lock_version, "reason": "Duplicated invoice found"},
+        data={"reopen-lock_version": ret.lock_version, "reopen-reason": "Duplicated invoice found"},
     )
     assert reopened.status_code == 302
 
@@ -287,7 +289,8 @@ def test_a_review_from_an_out_of_date_page_is_refused(client, sign_in):
     sign_in(make_user(role=Role.FINANCE))
 
     response = client.post(
-        f"/returns/{ret.id}/approve", data={"lock_version": ret.lock_version - 1, "comment": ""}
+        f"/returns/{ret.id}/approve",
+        data={"approve-lock_version": ret.lock_version - 1, "approve-comment": ""},
     )
 
     assert response.status_code == 409
