@@ -105,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     from auth.views import bp as auth_bp
     from grants.agreements.views import bp as agreements_bp
     from grants.awards.views import bp as awards_bp
+    from grants.payments.views import bp as payments_bp
     from grants.plans.views import bp as plans_bp
     from grants.returns.views import bp as returns_bp
     from home.views import bp as home_bp
@@ -121,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
         allocations_bp,
         awards_bp,
         agreements_bp,
+        payments_bp,
         plans_bp,
         returns_bp,
         partnership_bp,
@@ -135,11 +137,13 @@ def _register_commands(app: Flask) -> None:
     from auth.commands import users_cli
     from backup.commands import backup_command, restore_command
     from demo.commands import demo_command
+    from grants.payments.commands import position_command
     from grants.returns.commands import grants_cli, returns_cli
     from partnership.commands import setup_command
     from web.serve import serve_command
 
     app.cli.add_command(users_cli)
+    grants_cli.add_command(position_command)
     app.cli.add_command(grants_cli)
     app.cli.add_command(returns_cli)
     app.cli.add_command(demo_command)

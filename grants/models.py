@@ -2,6 +2,7 @@
 
 from grants.agreements.models import GrantAgreement
 from grants.awards.models import AllocationVariation, GrantAward
+from grants.payments.models import GrantPayment
 from grants.plans.models import DeliveryPlan, PlanLine
 from grants.returns.models import MatchFundingLine, QuarterlyReturn, ReturnLine, UnderspendRecord
 
@@ -10,6 +11,7 @@ __all__ = [
     "DeliveryPlan",
     "GrantAgreement",
     "GrantAward",
+    "GrantPayment",
     "MatchFundingLine",
     "PlanLine",
     "QuarterlyReturn",

@@ -47,6 +47,7 @@ NAVIGATION = (
         Permission.VIEW_GRANTS,
         ("/grants", "/agreements", "/variations"),
     ),
+    NavItem("Payments", "payments.position", Permission.VIEW_GRANTS, ("/payments",)),
     NavItem("Delivery plans", "plans.plan_list", Permission.VIEW_PLANS, ("/plans",)),
     NavItem("Returns", "returns.return_list", Permission.VIEW_RETURNS, ("/returns",)),
     NavItem(

@@ -25,11 +25,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from core.financial_year import QUARTERS, FinancialYear, quarter_label
 from core.money import format_gbp, split_largest_remainder
+from grants.deadlines import last_day_of_month_after, return_due_on
 from grants.vocabulary import PaymentSchedule
 
 ZERO = Decimal("0.00")
@@ -50,28 +51,6 @@ class Payment:
     @property
     def total(self) -> Decimal:
         return sum(self.amounts.values(), ZERO)
-
-
-def last_day_of_month_after(day: date, months: int = 1) -> date:
-    """The last day of the month ``months`` after the month of ``day``.
-
-    >>> last_day_of_month_after(date(2024, 12, 31))
-    datetime.date(2025, 1, 31)
-    >>> last_day_of_month_after(date(2024, 12, 31), 2)
-    datetime.date(2025, 2, 28)
-    """
-    month_index = day.year * 12 + (day.month - 1) + months + 1  # the month after the target
-    first_of_next = date(month_index // 12, month_index % 12 + 1, 1)
-    return first_of_next - timedelta(days=1)
-
-
-def return_due_on(year: FinancialYear, quarter: int) -> date:
-    """When a quarter's return (and claim) is due: the last day of the month after the quarter.
-
-    >>> return_due_on(FinancialYear(2024), 4)
-    datetime.date(2025, 4, 30)
-    """
-    return last_day_of_month_after(year.quarter_dates(quarter)[1])
 
 
 def build_payment_schedule(

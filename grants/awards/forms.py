@@ -101,6 +101,15 @@ class AwardForm(FlaskForm):
         widget=GovTextInput(),
         description="SVD only: labour and non-labour must add up to the award",
     )
+    return_due_days = StringField(
+        "Returns due (days after each quarter ends)",
+        widget=GovTextInput(),
+        description="Leave blank for the agreement's terms: the last day of the month after "
+        "the quarter",
+    )
+    plan_due_on = date_field(
+        "Delivery plan due", "Leave blank for the end of April. For example, 30 4 2025"
+    )
     notes = TextAreaField("Notes", widget=GovTextArea(), validators=[Optional(), Length(max=4000)])
     lock_version = lock_version_field()
     submit = SubmitField("Save the award", widget=GovSubmitInput())

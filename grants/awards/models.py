@@ -13,6 +13,7 @@ from allocations.models import Allocation
 from auth.models import User
 from database import ExactDecimal, Money, UTCDateTime, utcnow
 from extensions import db
+from grants.deadlines import Deadlines
 from grants.vocabulary import AwardStatus, VariationKind
 from reference.models import GrantStream, enum_column
 
@@ -49,6 +50,9 @@ class GrantAward(db.Model):
     svd_labour_amount: Mapped[Decimal | None] = mapped_column(Money)
     svd_non_labour_amount: Mapped[Decimal | None] = mapped_column(Money)
     notes: Mapped[str | None] = mapped_column(Text)
+    # Deadlines (None: the agreement's default; see grants.deadlines).
+    return_due_days: Mapped[int | None] = mapped_column(Integer)
+    plan_due_on: Mapped[date | None] = mapped_column(Date)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
@@ -68,6 +72,10 @@ class GrantAward(db.Model):
     @property
     def is_closed(self) -> bool:
         return self.closed_at is not None
+
+    @property
+    def deadlines(self) -> Deadlines:
+        return Deadlines(return_due_days=self.return_due_days, plan_due_on=self.plan_due_on)
 
     @property
     def reference(self) -> str:

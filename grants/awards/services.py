@@ -55,6 +55,8 @@ class AwardFields:
     variance_threshold_amount: str | Decimal | None = "5000.00"
     svd_labour_amount: str | Decimal | None = None
     svd_non_labour_amount: str | Decimal | None = None
+    return_due_days: str | int | None = None
+    plan_due_on: date | None = None
     notes: str | None = None
 
 
@@ -271,8 +273,23 @@ def _parse_award_fields(
         ),
         "svd_labour_amount": labour,
         "svd_non_labour_amount": non_labour,
+        "return_due_days": _due_days(fields.return_due_days, problems),
+        "plan_due_on": fields.plan_due_on,
         "notes": clean_text(fields.notes),
     }
+
+
+def _due_days(value: str | int | None, problems: Problems) -> int | None:
+    text = str(value).strip() if value is not None else ""
+    if not text:
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= 180:
+        problems.add(
+            "enter the days after the quarter ends as a whole number from 1 to 180",
+            column="return_due_days",
+        )
+        return None
+    return int(text)
 
 
 def _check_svd_split(

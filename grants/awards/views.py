@@ -40,6 +40,8 @@ AWARD_FIELDS = (
     "variance_threshold_amount",
     "svd_labour_amount",
     "svd_non_labour_amount",
+    "return_due_days",
+    "plan_due_on",
     "notes",
 )
 # --- awards ---------------------------------------------------------------------------------------
@@ -182,7 +184,11 @@ def _award_fields(form: AwardForm) -> services.AwardFields:
 def _award_data(award: GrantAward) -> dict[str, Any]:
     data: dict[str, Any] = {name: getattr(award, name) for name in AWARD_FIELDS}
     data = {
-        name: (str(value) if value is not None and name.endswith(("amount", "percent")) else value)
+        name: (
+            str(value)
+            if value is not None and name.endswith(("amount", "percent", "days"))
+            else value
+        )
         for name, value in data.items()
     }
     data["status"] = award.status.value

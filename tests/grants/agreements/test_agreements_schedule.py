@@ -15,8 +15,8 @@ from grants.agreements.schedule import (
     GrantTerms,
     build_default_conditions,
     build_payment_schedule,
-    return_due_on,
 )
+from grants.deadlines import return_due_on
 from grants.vocabulary import PaymentSchedule
 
 YEAR = FinancialYear(2024)
