@@ -54,6 +54,27 @@ def agreements_for(user: User, *, financial_year: str | None = None) -> list[Gra
     )
 
 
+def current_version_totals(
+    agreements: list[GrantAgreement],
+) -> list[tuple[str, Decimal, Decimal]]:
+    """Per year, newest first: the VRU and SVD amounts of each recipient's latest version (an
+    older version was replaced by it, so it is not counted again)."""
+    latest: dict[tuple[str, int], GrantAgreement] = {}
+    for agreement in agreements:
+        key = (agreement.financial_year, agreement.recipient_id)
+        if key not in latest or agreement.version > latest[key].version:
+            latest[key] = agreement
+    years = sorted({year for year, _ in latest}, reverse=True)
+    return [
+        (
+            year,
+            sum((a.vru_amount or ZERO for (y, _), a in latest.items() if y == year), ZERO),
+            sum((a.svd_amount or ZERO for (y, _), a in latest.items() if y == year), ZERO),
+        )
+        for year in years
+    ]
+
+
 def agreement_versions(recipient_id: int, financial_year: str) -> list[GrantAgreement]:
     """Every version of a spoke's agreement for the year, newest first."""
     return list(

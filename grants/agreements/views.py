@@ -38,11 +38,13 @@ bp = Blueprint("agreements", __name__)
 @permission_required(Permission.VIEW_GRANTS)
 def agreement_list():
     year = request.args.get("year") or None
+    agreements = queries.agreements_for(current_user, financial_year=year)
     return render_template(
         "grants/agreements/agreement_list.html",
         year=year,
         years=award_queries.allocation_years(),
-        agreements=queries.agreements_for(current_user, financial_year=year),
+        agreements=agreements,
+        totals=queries.current_version_totals(agreements),
     )
 
 

@@ -7,6 +7,7 @@ Nothing here writes; the use cases live in ``plan_services``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -15,9 +16,12 @@ from sqlalchemy.orm import selectinload
 from allocations.models import Allocation, AllocationStatus
 from auth.models import User
 from auth.scoping import scope_to_user
+from core.financial_year import FinancialYear
+from core.money import ZERO
 from core.problems import Problem
 from extensions import db
 from grants.awards.models import GrantAward
+from grants.deadlines import Deadlines, is_overdue
 from grants.plans.checks import (
     PlanHeader,
     PlanLineFigures,
@@ -224,10 +228,33 @@ class PlanListRow:
     recipient: Organisation
     allocations: dict[str, Decimal]
     summary: PlanSummary | None
+    due: date | None = None
+    overdue: bool = False
 
 
-def plan_list_rows(user: User, financial_year: str) -> list[PlanListRow]:
-    """Each recipient the user may see, with its latest plan for the year and its checks."""
+def plan_due(financial_year: str) -> date:
+    """When the year's plans are due: the earliest date the year's awards set, else the default
+    (the end of the year's first month)."""
+    year = FinancialYear.parse(financial_year)
+    dates = [a.deadlines.plan_due(year) for a in awards_of(financial_year).values()]
+    return min(dates) if dates else Deadlines().plan_due(year)
+
+
+def is_plan_overdue(plan: DeliveryPlan | None, due: date, today: date) -> bool:
+    """Late: not yet submitted (none, a draft or sent back) after its due date. A later version
+    of an approved plan is a change, not a late plan."""
+    if plan is not None and (
+        plan.status not in (ReviewStatus.DRAFT, ReviewStatus.RETURNED) or plan.version > 1
+    ):
+        return False
+    return is_overdue(due, today=today)
+
+
+def plan_list_rows(user: User, financial_year: str, today: date | None = None) -> list[PlanListRow]:
+    """Each recipient the user may see, with its latest plan for the year and its checks, when
+    the plan is due and whether it is late."""
+    today = today or date.today()
+    due = plan_due(financial_year)
     rows = []
     for recipient in plan_recipients(user):
         plan = latest_plan_for(recipient.id, financial_year)
@@ -236,6 +263,22 @@ def plan_list_rows(user: User, financial_year: str) -> list[PlanListRow]:
                 recipient=recipient,
                 allocations=allocations_of(recipient.id, financial_year),
                 summary=summarise_plan(plan) if plan is not None else None,
+                due=due,
+                overdue=is_plan_overdue(plan, due, today),
             )
         )
     return rows
+
+
+def plan_list_totals(rows: list[PlanListRow]) -> dict[str, tuple[Decimal, Decimal]]:
+    """Per grant: planned and allocated over the rows shown."""
+    codes = {c for r in rows for c in r.allocations} | {
+        c for r in rows if r.summary for c in r.summary.totals
+    }
+    return {
+        code: (
+            sum((r.summary.totals.get(code, ZERO) for r in rows if r.summary), ZERO),
+            sum((r.allocations.get(code, ZERO) for r in rows), ZERO),
+        )
+        for code in sorted(codes)
+    }

@@ -83,6 +83,8 @@ def plan_list():
         years=years,
         rows=rows,
         streams=streams,
+        totals=plan_queries.plan_list_totals(rows),
+        stream_names={s.code: s.name for s in plan_queries.list_grant_streams()},
         can_edit_for=_can_edit_for,
     )
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -23,9 +24,11 @@ from allocations.models import Allocation, AllocationStatus
 from audit.models import AuditEvent
 from auth.models import User
 from auth.scoping import can_edit_for, scope_to_user
+from core.financial_year import FinancialYear
 from core.money import ZERO
 from extensions import db
 from grants.awards.models import GrantAward
+from grants.deadlines import Deadlines, is_overdue
 from grants.figures import (
     Conditions,
     LineFigures,
@@ -291,6 +294,24 @@ class GridRow:
     returns: dict[int, QuarterlyReturn | None] = field(default_factory=dict)
     can_edit: bool = False
     has_plan: bool = False
+    due: dict[int, date] = field(default_factory=dict)
+    overdue: dict[int, bool] = field(default_factory=dict)
+    spend: dict[int, Decimal] = field(default_factory=dict)  # each return's spend, as entered
+
+
+def grid_totals(rows: list[GridRow]) -> list[tuple[GrantStream, dict[int, Decimal]]]:
+    """Each grant's spend per quarter over the rows shown (returns as entered so far)."""
+    streams = sorted({row.stream.id: row.stream for row in rows}.values(), key=lambda s: s.code)
+    return [
+        (
+            stream,
+            {
+                q: sum((row.spend.get(q, ZERO) for row in rows if row.stream.id == stream.id), ZERO)
+                for q in (1, 2, 3, 4)
+            },
+        )
+        for stream in streams
+    ]
 
 
 def return_years(user: User) -> list[str]:
@@ -311,9 +332,24 @@ def return_years(user: User) -> list[str]:
     )
 
 
-def return_grid(user: User, financial_year: str) -> list[GridRow]:
+def return_due(stream_id: int, financial_year: str, quarter: int) -> date:
+    """When a quarter's return is due, by the award's deadlines (or the agreement's default)."""
+    award = award_for(stream_id, financial_year)
+    deadlines = award.deadlines if award is not None else Deadlines()
+    return deadlines.return_due(FinancialYear.parse(financial_year), quarter)
+
+
+def is_return_overdue(ret: QuarterlyReturn | None, due: date, today: date) -> bool:
+    """Late: not yet submitted (not started, a draft, or sent back) after its due date."""
+    waiting = ret is None or ret.status in (ReviewStatus.DRAFT, ReviewStatus.RETURNED)
+    return waiting and is_overdue(due, today=today)
+
+
+def return_grid(user: User, financial_year: str, today: date | None = None) -> list[GridRow]:
     """Each recipient x grant the user may see for the year (those with an allocation or a
-    return), with its returns by quarter. A spoke lead sees only their own spoke."""
+    return), with its returns by quarter, when each is due and whether it is late. A spoke lead
+    sees only their own spoke."""
+    today = today or date.today()
     recipients = {
         o.id: o
         for o in db.session.scalars(
@@ -348,13 +384,18 @@ def return_grid(user: User, financial_year: str) -> list[GridRow]:
         if recipient is None:
             continue
         plan = approved_plan_for(recipient_id, financial_year)
+        quarters = {q: by_key.get((recipient_id, stream_id, q)) for q in (1, 2, 3, 4)}
+        due = {q: return_due(stream_id, financial_year, q) for q in (1, 2, 3, 4)}
         rows.append(
             GridRow(
                 recipient=recipient,
                 stream=streams[stream_id],
-                returns={q: by_key.get((recipient_id, stream_id, q)) for q in (1, 2, 3, 4)},
+                returns=quarters,
                 can_edit=can_edit_for(user, recipient),
                 has_plan=plan is not None and bool(plan_lines_for(plan, stream_id)),
+                due=due,
+                overdue={q: is_return_overdue(quarters[q], due[q], today) for q in due},
+                spend={q: quarter_spend(r).actual for q, r in quarters.items() if r is not None},
             )
         )
     return sorted(

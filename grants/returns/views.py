@@ -55,11 +55,13 @@ bp = Blueprint("returns", __name__)
 def return_list():
     year = _year_or_404(request.args.get("year") or current_financial_year().label)
     years = sorted(set(queries.return_years(current_user)) | {year}, reverse=True)
+    rows = queries.return_grid(current_user, year)
     return render_template(
         "grants/returns/return_list.html",
         year=year,
         years=years,
-        rows=queries.return_grid(current_user, year),
+        rows=rows,
+        totals=queries.grid_totals(rows),
         quarter_label=quarter_label,
     )
 

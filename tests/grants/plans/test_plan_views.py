@@ -72,10 +72,10 @@ def test_finance_sees_every_recipients_latest_plan_against_its_allocations(
         "Recipient",
         "Plan",
         "Status",
-        "SVD planned",
-        "SVD allocation",
-        "VRU planned",
-        "VRU allocation",
+        "SVD grant: planned",
+        "SVD grant: allocation",
+        "VRU grant: planned",
+        "VRU grant: allocation",
         "Problems",
     ]
     assert rows[1] == [
@@ -100,13 +100,18 @@ def test_finance_sees_every_recipients_latest_plan_against_its_allocations(
         "£1,000.00",
         "2",
     ]
-    assert next(r for r in rows if r[0] == "Somerset")[1:3] == ["Not started", ""]
+    # 2024-25's plans were due at the end of April 2024: one not started is late.
+    assert next(r for r in rows if r[0] == "Somerset")[1:3] == [
+        "Not started",
+        "Overdue Due 30 April 2024",
+    ]
+    assert rows[-1][0] == "Total"
 
 
 def test_a_spoke_lead_is_offered_to_start_their_plan(client, setting, lead):
     html = client.get("/plans?year=2024-25").get_data(as_text=True)
 
-    assert [r[0] for r in table_rows(html, "plans")[1:]] == ["Bristol"]
+    assert [r[0] for r in table_rows(html, "plans")[1:]] == ["Bristol", "Total"]
     assert "/plans/new?recipient=bristol&amp;year=2024-25" in html
 
 
