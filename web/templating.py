@@ -111,8 +111,12 @@ UK_TIME = ZoneInfo("Europe/London")
 
 
 def format_day(day: date | None) -> str:
-    """The one date format: ``1 April 2024``."""
-    return f"{day.day} {day:%B %Y}" if day else "–"
+    """The one date format: ``1 April 2024`` (a moment in time on its UK day)."""
+    if day is None:
+        return "–"
+    if isinstance(day, datetime) and day.tzinfo is not None:
+        day = day.astimezone(UK_TIME)
+    return f"{day.day} {day:%B %Y}"
 
 
 def format_timestamp(moment: datetime | None) -> str:

@@ -8,6 +8,7 @@ and shows the form again with what the user typed, so nothing of theirs is lost 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -405,9 +406,12 @@ def _render_detail(
     } | forms
     editable = plan.status.is_editable and _can_edit_for(plan.recipient)
     versions = plan_queries.plan_versions(plan.recipient_id, plan.financial_year)
+    due = plan_queries.plan_due(plan.financial_year)
     return render_template(
         "grants/plans/plan_detail.html",
         plan=plan,
+        due=due,
+        overdue=plan_queries.is_plan_overdue(plan, due, date.today()),
         summary=summary,
         streams=summary.streams,
         checks=_check_items(plan, summary.problems, editable),

@@ -9,6 +9,7 @@ of theirs is lost; other refused changes answer 400 with the GOV.UK error summar
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -137,9 +138,12 @@ def _render_detail(
         "reopen_form": ReopenReturnForm(formdata=None, lock_version=version, prefix="reopen"),
         **forms,
     }
+    due = queries.return_due(ret.grant_stream_id, ret.financial_year, ret.quarter)
     return render_template(
         "grants/returns/return_detail.html",
         ret=ret,
+        due=due,
+        overdue=queries.is_return_overdue(ret, due, date.today()),
         figures=figures,
         history=queries.return_history(ret),
         chart=_spend_chart(ret, figures),
