@@ -61,6 +61,10 @@ def _init_extensions(app: Flask) -> None:
     # Every model module, so the metadata (and Alembic) sees every table.
     import allocations.models  # noqa: F401
     import audit.models  # noqa: F401
+    import commissioning.gaps.models
+    import commissioning.interventions.models
+    import commissioning.providers.models
+    import commissioning.rounds.models  # noqa: F401
     import grants.models  # noqa: F401
     import reference.models  # noqa: F401
     from auth.models import User
