@@ -95,6 +95,7 @@ def _current_actor() -> tuple[int | None, str]:
 def _register_blueprints(app: Flask) -> None:
     from allocations.views import bp as allocations_bp
     from audit.views import bp as audit_bp
+    from commissioning.rounds.views import bp as rounds_bp
     from auth.permissions import enforce_permissions
     from auth.views import bp as auth_bp
     from grants.agreements.views import bp as agreements_bp
@@ -115,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
         agreements_bp,
         plans_bp,
         returns_bp,
+        rounds_bp,
         audit_bp,
     ):
         app.register_blueprint(blueprint)

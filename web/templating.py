@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from flask import Flask, current_app, request, url_for
@@ -10,6 +11,7 @@ from flask_login import current_user
 
 from auth.permissions import can
 from auth.roles import Permission
+from commissioning.vocabulary import AGE_BAND_NAMES, type_name
 from core.money import format_gbp
 
 
@@ -42,6 +44,25 @@ NAVIGATION = (
     ),
     NavItem("Delivery plans", "plans.plan_list", Permission.VIEW_PLANS, ("/plans",)),
     NavItem("Returns", "returns.return_list", Permission.VIEW_RETURNS, ("/returns",)),
+    NavItem(
+        "Commissioning",
+        "rounds.round_list",
+        Permission.VIEW_COMMISSIONING,
+        ("/commissioning/rounds", "/commissioning/bids", "/commissioning/attachments"),
+    ),
+    NavItem(
+        "Providers",
+        "providers.provider_list",
+        Permission.VIEW_PROVIDERS,
+        ("/commissioning/providers",),
+    ),
+    NavItem(
+        "Interventions",
+        "interventions.intervention_list",
+        Permission.VIEW_INTERVENTIONS,
+        ("/commissioning/interventions", "/commissioning/strands"),
+    ),
+    NavItem("Gap map", "gaps.gap_map", Permission.VIEW_INTERVENTIONS, ("/commissioning/gaps",)),
     NavItem("Users", "auth.user_list", Permission.VIEW_USERS, ("/admin/users",)),
     NavItem("Audit log", "audit.event_list", Permission.VIEW_AUDIT, ("/audit",)),
 )
@@ -84,10 +105,18 @@ def percent_filter(value: Decimal | str | None, signed: bool = True) -> str:
     return ("+" if signed and amount > 0 else "") + f"{amount}%"
 
 
+def day_filter(value: date | None) -> str:
+    """The one date format on pages: ``27 Mar 2024``."""
+    return "–" if value is None else value.strftime("%d %b %Y")
+
+
 def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(money_filter, "money")
     app.add_template_filter(signed_money_filter, "signed_money")
     app.add_template_filter(percent_filter, "percent")
+    app.add_template_filter(day_filter, "day")
+    app.add_template_filter(type_name, "type_name")
+    app.add_template_filter(lambda code: AGE_BAND_NAMES.get(code or "", "–"), "age_band_name")
     app.add_template_global(navigation_items)
     app.add_template_global(can)
     app.add_template_global(Permission, "Permission")
