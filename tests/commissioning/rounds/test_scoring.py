@@ -91,9 +91,7 @@ def test_moderation_replaces_the_mean_and_keeps_the_members_totals():
 
 
 def test_members_who_have_not_scored_every_criterion_are_left_out():
-    result = score_bid(
-        CRITERIA, {"Ann": scores(4, 3, 5, 2, 7), "Bo": {"need": 5}}, margin=D("15")
-    )
+    result = score_bid(CRITERIA, {"Ann": scores(4, 3, 5, 2, 7), "Bo": {"need": 5}}, margin=D("15"))
     assert [t.member for t in result.totals] == ["Ann"]
     assert result.mean == D("72.00")
     assert result.spread == D("0.00")
