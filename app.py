@@ -95,9 +95,10 @@ def _current_actor() -> tuple[int | None, str]:
 def _register_blueprints(app: Flask) -> None:
     from allocations.views import bp as allocations_bp
     from audit.views import bp as audit_bp
-    from commissioning.rounds.views import bp as rounds_bp
     from auth.permissions import enforce_permissions
     from auth.views import bp as auth_bp
+    from commissioning.providers.views import bp as providers_bp
+    from commissioning.rounds.views import bp as rounds_bp
     from grants.agreements.views import bp as agreements_bp
     from grants.awards.views import bp as awards_bp
     from grants.plans.views import bp as plans_bp
@@ -116,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
         agreements_bp,
         plans_bp,
         returns_bp,
+        providers_bp,
         rounds_bp,
         audit_bp,
     ):
@@ -125,10 +127,12 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from auth.commands import users_cli
+    from commissioning.providers.commands import providers_cli
     from demo.commands import demo_command
     from grants.returns.commands import grants_cli, returns_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(grants_cli)
     app.cli.add_command(returns_cli)
+    app.cli.add_command(providers_cli)
     app.cli.add_command(demo_command)

@@ -34,7 +34,10 @@ def make_provider(
     """A provider; with ``diligence`` every check recorded and in date."""
     n = next(_n)
     org = make_organisation(
-        code=f"provider-{n}", name=name or f"Provider {n}", kind=OrganisationKind.PROVIDER
+        code=f"provider-{n}",
+        name=name or f"Provider {n}",
+        kind=OrganisationKind.PROVIDER,
+        org_id=f"GB-CHC-11{n:05d}",
     )
     provider = Provider(organisation=org, legal_status="charity", charity_number=f"11{n:05d}")
     if diligence:
