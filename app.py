@@ -97,6 +97,8 @@ def _register_blueprints(app: Flask) -> None:
     from audit.views import bp as audit_bp
     from auth.permissions import enforce_permissions
     from auth.views import bp as auth_bp
+    from commissioning.gaps.views import bp as gaps_bp
+    from commissioning.interventions.views import bp as interventions_bp
     from commissioning.providers.views import bp as providers_bp
     from commissioning.rounds.views import bp as rounds_bp
     from grants.agreements.views import bp as agreements_bp
@@ -119,6 +121,8 @@ def _register_blueprints(app: Flask) -> None:
         returns_bp,
         providers_bp,
         rounds_bp,
+        interventions_bp,
+        gaps_bp,
         audit_bp,
     ):
         app.register_blueprint(blueprint)
@@ -127,6 +131,8 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from auth.commands import users_cli
+    from commissioning.gaps.commands import gaps_command
+    from commissioning.interventions.commands import interventions_cli
     from commissioning.providers.commands import providers_cli
     from demo.commands import demo_command
     from grants.returns.commands import grants_cli, returns_cli
@@ -135,4 +141,6 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(grants_cli)
     app.cli.add_command(returns_cli)
     app.cli.add_command(providers_cli)
+    app.cli.add_command(interventions_cli)
+    app.cli.add_command(gaps_command)
     app.cli.add_command(demo_command)

@@ -42,6 +42,15 @@ STRATEGIC_COMMITMENTS: tuple[tuple[str, str], ...] = (
 )
 COMMITMENT_NAMES: dict[str, str] = dict(STRATEGIC_COMMITMENTS)
 
+# The example criteria for a round: name, weight (percent), maximum score.
+DEFAULT_CRITERIA: tuple[tuple[str, str, str], ...] = (
+    ("Need and gap addressed", "30", "5"),
+    ("Evidence (YEF Toolkit rating)", "25", "5"),
+    ("Value for money (cost per participant)", "20", "5"),
+    ("Deliverability", "15", "5"),
+    ("Equality of access", "10", "5"),
+)
+
 AGE_BANDS: tuple[tuple[str, str], ...] = (
     ("under_10", "Under 10"),
     ("10_14", "10 to 14"),

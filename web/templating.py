@@ -116,6 +116,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(percent_filter, "percent")
     app.add_template_filter(day_filter, "day")
     app.add_template_filter(type_name, "type_name")
+    app.add_template_filter(lambda n: f"{n:,}", "thousands")
     app.add_template_filter(lambda code: AGE_BAND_NAMES.get(code or "", "–"), "age_band_name")
     app.add_template_global(navigation_items)
     app.add_template_global(can)

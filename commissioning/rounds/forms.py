@@ -28,17 +28,16 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional
 
-from commissioning.vocabulary import AGE_BANDS, INTERVENTION_TYPES, Decision, Level
+from commissioning.vocabulary import (
+    AGE_BANDS,
+    DEFAULT_CRITERIA,
+    INTERVENTION_TYPES,
+    Decision,
+    Level,
+)
 from web.forms import date_field
 
 MONEY_HINT = "In pounds and pence, for example 12500.00"
-DEFAULT_CRITERIA = (
-    ("Need and gap addressed", "30", "5"),
-    ("Evidence (YEF Toolkit rating)", "25", "5"),
-    ("Value for money (cost per participant)", "20", "5"),
-    ("Deliverability", "15", "5"),
-    ("Equality of access", "10", "5"),
-)
 
 
 def _text(label: str, hint: str = "", *, width: str = "") -> StringField:

@@ -27,7 +27,6 @@ from auth.permissions import permission_required
 from auth.roles import Permission
 from commissioning.rounds import attachments, contracts, panel, queries, services
 from commissioning.rounds.forms import (
-    DEFAULT_CRITERIA,
     AttachmentForm,
     BidForm,
     ContractForm,
@@ -38,6 +37,7 @@ from commissioning.rounds.forms import (
 )
 from commissioning.rounds.models import Bid, BidAttachment, CommissioningRound
 from commissioning.rounds.queries import BidAccess
+from commissioning.vocabulary import DEFAULT_CRITERIA
 from core.problems import DomainError
 from exports.pdfs import render_pdf
 from extensions import db
