@@ -53,14 +53,14 @@ def intervention_list():
     return render_template(
         "commissioning/interventions/intervention_list.html",
         filters=filters,
-        years=sorted(set(queries.years()) | {filters.year}, reverse=True),
+        year_options=[(y, y) for y in sorted(set(queries.years()) | {filters.year}, reverse=True)],
         rows=rows,
         reach={i.id: queries.reach_of(i, filters.year) for i in rows},
         total=total,
         differences=queries.differences(filters.year, rows, total) if unfiltered else [],
-        spokes=queries.visible_spokes(current_user),
+        spoke_options=[(s.code, s.name) for s in queries.visible_spokes(current_user)],
         types=INTERVENTION_TYPES,
-        levels=list(Level),
+        level_options=[(level.value, level.label) for level in Level],
         commitments=STRATEGIC_COMMITMENTS,
         reach_names=REACH_NAMES,
     )
