@@ -87,7 +87,10 @@ def test_vrp_gaps_in_every_format(demo, runner, tmp_path):
     )
 
     assert table.exit_code == 0, table.output
-    assert "Gaps (" in table.output and "\n  Somerset: Targeted domestic abuse support\n" in table.output
+    assert (
+        "Gaps (" in table.output
+        and "\n  Somerset: Targeted domestic abuse support\n" in table.output
+    )
     found = json.loads(as_json.output)
     assert {"spoke": "somerset", "type": "domestic_abuse"} in found["gaps"]
     assert out.read_bytes()[:2] == b"PK" and as_xlsx.exit_code == 0
