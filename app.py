@@ -134,6 +134,7 @@ def _register_commands(app: Flask) -> None:
     from commissioning.gaps.commands import gaps_command
     from commissioning.interventions.commands import interventions_cli
     from commissioning.providers.commands import providers_cli
+    from commissioning.rounds.commands import bids_cli, rounds_cli
     from demo.commands import demo_command
     from grants.returns.commands import grants_cli, returns_cli
 
@@ -141,6 +142,8 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(grants_cli)
     app.cli.add_command(returns_cli)
     app.cli.add_command(providers_cli)
+    app.cli.add_command(rounds_cli)
+    app.cli.add_command(bids_cli)
     app.cli.add_command(interventions_cli)
     app.cli.add_command(gaps_command)
     app.cli.add_command(demo_command)

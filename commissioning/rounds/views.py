@@ -25,13 +25,21 @@ from flask_login import current_user
 
 from auth.permissions import permission_required
 from auth.roles import Permission
-from commissioning.rounds import attachments, contracts, panel, queries, services
+from commissioning.rounds import (
+    attachments,
+    contracts,
+    panel,
+    queries,
+    services,
+    spreadsheet,
+)
 from commissioning.rounds.forms import (
     AttachmentForm,
     BidForm,
     ContractForm,
     DecideForm,
     DeclareForm,
+    ImportBidsForm,
     ModerateForm,
     RoundForm,
 )
@@ -426,6 +434,42 @@ def contract_new(bid_id: int):
         blockers=queries.provider_blockers(bid, _today()),
         summary_problems=summary,
     ), status
+
+
+@bp.route("/rounds/<int:round_id>/bids/template.xlsx")
+@permission_required(Permission.MANAGE_ROUNDS)
+def bid_template(round_id: int):
+    round_ = _visible_round(round_id)
+    return Response(
+        spreadsheet.template_workbook(round_),
+        mimetype=attachments.MIME_TYPES["xlsx"],
+        headers={"Content-Disposition": 'attachment; filename="bids-template.xlsx"'},
+    )
+
+
+@bp.route("/rounds/<int:round_id>/bids/import", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_ROUNDS)
+def bid_import(round_id: int):
+    round_ = _visible_round(round_id)
+    form = ImportBidsForm()
+    problems: list[str] = []
+    if form.validate_on_submit() and form.file.data:
+        upload = form.file.data
+        try:
+            result = spreadsheet.import_bids(
+                upload.read(), upload.filename or "bids.xlsx", user=current_user, today=_today()
+            )
+        except DomainError as error:
+            db.session.rollback()
+            problems = [str(p) for p in error.problems] or [error.message]
+        else:
+            flash(f"Imported {len(result.bids)} bids")
+            return redirect(url_for("rounds.round_detail", round_id=round_.id))
+    elif request.method == "POST":
+        problems = ["Choose the filled-in bid spreadsheet"]
+    return render_template(
+        "commissioning/rounds/bid_import.html", round=round_, form=form, summary_problems=problems
+    ), (400 if problems else 200)
 
 
 # --- helpers --------------------------------------------------------------------------------------
