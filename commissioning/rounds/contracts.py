@@ -4,7 +4,8 @@ Hub's) delivery plan.
 Refused, with every reason: a bid that was not approved or already has a contract; a provider
 whose due diligence is incomplete or expired on the start date or today (each blocking item
 named); funding from VRU, SVD and match funding that does not add up to the value; grant money
-(VRU and SVD) that, with the line's other contracts, exceeds the plan line's budget.
+(VRU and SVD) that, with the line's other contracts, exceeds the plan line's budget. A contract
+also enters the bid into the interventions register for the round's year, as planned.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from auth.models import User
+from commissioning.interventions.models import Intervention
 from commissioning.providers.queries import blockers_for
 from commissioning.rounds.models import Bid, Contract
 from commissioning.rounds.services import read_money
+from commissioning.vocabulary import InterventionStatus
 from core.problems import DomainError, Problems
 from extensions import db
 from grants.editing import clean_text
@@ -114,5 +117,31 @@ def create_contract(
         created_by_id=user.id if user else None,
     )
     db.session.add(contract)
+    db.session.add(_register_intervention(bid, contract))
     db.session.commit()
     return contract
+
+
+def _register_intervention(bid: Bid, contract: Contract) -> Intervention:
+    """A contracted bid joins the interventions register for the round's year (one entry, in
+    every spoke it serves, under its first type), so the gap map and reach totals include it."""
+    return Intervention(
+        name=bid.title,
+        financial_year=bid.round.financial_year,
+        intervention_type=bid.type_codes[0],
+        yef_strand=bid.yef_strand,
+        level=bid.level,
+        commitments="interventions",
+        provider=bid.provider,
+        cohort=bid.cohort,
+        age_band=bid.age_band,
+        setting=bid.setting,
+        starts_on=contract.starts_on,
+        ends_on=contract.ends_on,
+        status=InterventionStatus.PLANNED,
+        annual_cost=contract.value,
+        output_target=bid.participants,
+        output_description="participants" if bid.participants else None,
+        bid_id=bid.id,
+        spokes=list(bid.spokes),
+    )

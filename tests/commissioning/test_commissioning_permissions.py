@@ -121,7 +121,12 @@ def test_role_matrix(app, client, sign_in, world, role):
 
     for template, allowed in MATRIX.items():
         url = template.format(**ids)
-        status = client.get(url).status_code
+        response = client.get(url)
+        status = response.status_code
+        if status == 200 and response.mimetype == "text/html":
+            html = response.get_data(as_text=True)
+            assert f"– {app.config['PARTNERSHIP_NAME']}</title>" in html, url
+            assert "GOV.UK" not in html and "govuk-header__logotype" not in html, url
         expected = 200 if role in allowed else 403
         assert status == expected, f"{role} on {url}: {status}, expected {expected}"
         endpoint, _ = adapter.match(url)

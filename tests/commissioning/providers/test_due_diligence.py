@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from auth.roles import Role
+from commissioning.interventions.models import Intervention
 from commissioning.providers.diligence import Check, blocking_checks, expiring_checks
 from commissioning.providers.models import Provider
 from commissioning.rounds.models import Contract
@@ -111,6 +112,12 @@ def test_a_contract_for_an_approved_bid_within_the_plan_line(client, sign_in):
         Decimal("5000.00"),
     )
     assert "Contract C-1" in client.get(f"/commissioning/bids/{bid.id}").get_data(as_text=True)
+    registered = db.session.scalar(select(Intervention).where(Intervention.bid_id == bid.id))
+    assert (registered.financial_year, registered.annual_cost, registered.status.value) == (
+        "2025-26",
+        Decimal("40000.00"),
+        "planned",
+    )
 
 
 def test_a_contract_may_not_exceed_its_plan_lines_budget_or_miscount_its_funding(client, sign_in):
