@@ -11,6 +11,7 @@ from sqlalchemy import select
 from allocations.queries import allocations_for
 from auth.permissions import permission_required, public
 from auth.roles import Permission
+from commissioning.rounds.queries import panel_work
 from extensions import db
 from reference.queries import current_financial_year, list_grant_streams, visible_spokes
 
@@ -33,6 +34,7 @@ def index():
         streams=list_grant_streams(),
         spokes=spokes,
         allocated=allocated,
+        panel_work=panel_work(current_user) if current_user.can(Permission.SCORE_BIDS) else [],
     )
 
 

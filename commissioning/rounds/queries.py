@@ -233,3 +233,36 @@ def plan_line_choices(bid: Bid) -> list[tuple[str, str]]:
 
 def provider_blockers(bid: Bid, on: date) -> list[Blocker]:
     return blockers_for(bid.provider, on)
+
+
+@dataclass(frozen=True)
+class PanelWork:
+    """What a panel member has to do on one round (for the landing page)."""
+
+    round: CommissioningRound
+    to_declare: list[Bid]
+    to_score: list[Bid]
+    to_decide: list[Bid]  # the chair: undecided bids the member may open
+
+
+def panel_work(user: User) -> list[PanelWork]:
+    rounds = db.session.scalars(
+        select(CommissioningRound)
+        .join(PanelMember)
+        .where(PanelMember.user_id == user.id)
+        .order_by(CommissioningRound.closes_on.desc())
+    ).all()
+    work = []
+    for round_ in rounds:
+        undecided = [b for b in round_.bids if b.decision is None]
+        open_ = [b for b in undecided if bid_access(user, b) is BidAccess.FULL]
+        scored = {s.bid_id for b in open_ for s in b.scores if s.user_id == user.id}
+        work.append(
+            PanelWork(
+                round_,
+                [b for b in undecided if bid_access(user, b) is BidAccess.MUST_DECLARE],
+                [b for b in open_ if b.id not in scored],
+                open_ if is_chair(round_, user) else [],
+            )
+        )
+    return work

@@ -287,3 +287,18 @@ def test_panel_members_see_only_rounds_they_sit_on(client, sign_in, panel):
     assert client.get(f"/commissioning/rounds/{round_.id}").status_code == 404
     assert client.get(f"/commissioning/bids/{bid.id}").status_code == 404
     assert client.get(f"/commissioning/bids/{bid.id}/declare").status_code == 404
+
+
+def test_the_landing_page_lists_a_panel_members_work(client, sign_in, panel):
+    round_, bid, _, member = panel
+    declared = make_bid(round_, reference="B002")
+    declare(declared, member)
+    sign_in(member)
+
+    html = client.get("/").get_data(as_text=True)
+
+    work = html[html.index('data-testid="panel-work"') :]
+    assert round_.name in work
+    assert f"/commissioning/bids/{bid.id}/declare" in work
+    assert f"/commissioning/bids/{declared.id}/score" in work
+    assert "As chair" not in work
