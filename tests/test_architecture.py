@@ -20,6 +20,7 @@ PURE_MODULES = (
     "commissioning/rounds/scoring.py",
     "commissioning/gaps/mapping.py",
     "commissioning/providers/diligence.py",
+    "commissioning/gaps/heatmap.py",
 )
 FORBIDDEN_IN_PURE = ("flask", "sqlalchemy", "pandas", "wtforms")
 PROJECT_PACKAGES = (
