@@ -50,7 +50,7 @@ def format_table(report: queries.GapReport) -> str:
     names, types = report.spoke_names, report.type_names
     width = max(len(names.get(s, s)) for s in m.spokes) if m.spokes else 5
     lines = [f"Gap map {report.year}: interventions per type (* needed, ! gap)"]
-    lines.append(" " * width + "  " + " ".join(f"{i + 1:>4}" for i in range(len(m.types))))
+    lines.append(" " * width + "  " + " ".join(f"{i + 1:>3} " for i in range(len(m.types))))
     for spoke in m.spokes:
         cells = []
         for type_ in m.types:

@@ -9,10 +9,10 @@ from html import escape
 
 from commissioning.gaps.mapping import GapMap, shade
 
-CELL_W = 74
+CELL_W = 56
 CELL_H = 40
-LEFT = 300
-TOP = 150
+LEFT = 200
+TOP = 215
 FILLS = ("#ffffff", "#deebf7", "#9ecae1", "#4292c6", "#08519c")
 TEXT = ("#0b0c0c", "#0b0c0c", "#0b0c0c", "#ffffff", "#ffffff")
 
@@ -27,11 +27,11 @@ def render_heatmap(
     True
     """
     types: Sequence[str] = gap_map.types
-    width = LEFT + CELL_W * len(types) + 20
+    width = LEFT + CELL_W * len(types) + 150  # room for the last slanted label
     height = TOP + CELL_H * len(gap_map.spokes) + 70
     highest = gap_map.max_count()
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" style="max-width: {width}px" '
         f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="gap-map-title" '
         'font-family="Arial, sans-serif" font-size="13">',
         '<title id="gap-map-title">Gap map: the number of interventions of each type in each '
@@ -82,8 +82,12 @@ def render_heatmap(
             )
     key_y = TOP + CELL_H * len(gap_map.spokes) + 30
     parts.append(
-        f'<text x="{LEFT}" y="{key_y}">Key: the number is the count of interventions; dots '
-        "(0 to 4) and darker shading mean more; thick border: needed; cross: a gap</text>"
+        f'<text x="{LEFT}" y="{key_y}">Key: the number in each cell is its count of '
+        "interventions; dots (0 to 4) and darker shading mean more.</text>"
+    )
+    parts.append(
+        f'<text x="{LEFT}" y="{key_y + 18}">A thick border: the spoke needs this type. '
+        "A cross: a gap (needed, nothing running).</text>"
     )
     parts.append("</svg>")
     return "\n".join(parts)
