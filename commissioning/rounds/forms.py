@@ -199,3 +199,11 @@ class ImportBidsForm(FlaskForm):
         "Bid spreadsheet", widget=GovFileInput(), description="The filled-in template (XLSX)"
     )
     submit = SubmitField("Import", widget=GovSubmitInput())
+
+
+class PanelForm(FlaskForm):
+    panel = SelectMultipleField(
+        "Panel members", widget=GovCheckboxesInput(), choices=[], validate_choice=False
+    )
+    chair = SelectField("Chair", widget=GovSelect(), choices=[], validate_choice=False)
+    submit = SubmitField("Save the panel", widget=GovSubmitInput())

@@ -351,3 +351,39 @@ def _next_reference(round_: CommissioningRound, taken: set[str]) -> str:
     while f"B{n:03d}" in used:
         n += 1
     return f"B{n:03d}"
+
+
+def update_panel(
+    round_id: int, user_ids: list[int], chair_user_id: int | None, *, user: User | None
+) -> CommissioningRound:
+    """Change a round's panel and chair. A member who has declared or scored on any of its bids
+    stays on it: the decision record must keep who took part."""
+    round_ = db.session.get(CommissioningRound, round_id)
+    if round_ is None:
+        raise DomainError("No such round")
+    problems = Problems()
+    wanted = _read_panel(user_ids, chair_user_id, problems)
+    kept = {m.user.id for m in wanted}
+    involved = {d.user_id for b in round_.bids for d in b.declarations} | {
+        s.user_id for b in round_.bids for s in b.scores
+    }
+    for member in round_.panel:
+        if member.user_id in involved and member.user_id not in kept:
+            problems.add(
+                f"{member.user.name} has declared or scored on this round's bids, so stays on "
+                "its panel",
+                column="panel",
+            )
+    if problems:
+        raise DomainError("The panel was not changed", problems)
+    current = {m.user_id: m for m in round_.panel}
+    for member in list(round_.panel):
+        if member.user_id not in kept:
+            round_.panel.remove(member)
+    for member in wanted:
+        if member.user.id in current:
+            current[member.user.id].is_chair = member.is_chair
+        else:
+            round_.panel.append(member)
+    db.session.commit()
+    return round_

@@ -41,6 +41,7 @@ from commissioning.rounds.forms import (
     DeclareForm,
     ImportBidsForm,
     ModerateForm,
+    PanelForm,
     RoundForm,
 )
 from commissioning.rounds.models import Bid, BidAttachment, CommissioningRound
@@ -134,6 +135,34 @@ def round_detail(round_id: int):
         member=queries.membership(round_, current_user),
         BidAccess=BidAccess,
     )
+
+
+@bp.route("/rounds/<int:round_id>/panel", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_ROUNDS)
+def round_panel(round_id: int):
+    round_ = _visible_round(round_id)
+    form = PanelForm()
+    candidates = queries.panel_candidates()
+    form.panel.choices = [(str(u.id), f"{u.name} ({u.role.label})") for u in candidates]
+    form.chair.choices = [("", "")] + [(str(u.id), u.name) for u in candidates]
+    if request.method == "GET":
+        form.panel.data = [str(m.user_id) for m in round_.panel]
+        form.chair.data = str(round_.chair.id) if round_.chair else ""
+    summary: list[str] = []
+    if form.validate_on_submit():
+        ids = [int(i) for i in form.panel.data or [] if i.isdigit()]
+        try:
+            services.update_panel(round_.id, ids, _int(form.chair.data), user=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            summary = show_problems(form, error.problems)
+        else:
+            flash("Saved the panel")
+            return redirect(url_for("rounds.round_detail", round_id=round_.id))
+    status = 400 if form.errors or summary else 200
+    return render_template(
+        "commissioning/rounds/round_panel.html", round=round_, form=form, summary_problems=summary
+    ), status
 
 
 # --- bids -----------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ MATRIX: dict[str, set[Role]] = {
     "/commissioning/rounds": VIEWERS,
     "/commissioning/rounds/new": {H},
     "/commissioning/rounds/{round}": VIEWERS,
+    "/commissioning/rounds/{round}/panel": {H},
     "/commissioning/rounds/{round}/bids/new": {H},
     "/commissioning/rounds/{round}/bids/import": {H},
     "/commissioning/rounds/{round}/bids/template.xlsx": {H},

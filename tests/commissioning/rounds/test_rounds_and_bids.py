@@ -18,7 +18,7 @@ from commissioning.rounds.models import Bid, BidAttachment, CommissioningRound
 from core.problems import DomainError
 from extensions import db
 from tests.builders import make_grant_stream, make_spokes, make_user
-from tests.commissioning.builders import TODAY, make_bid, make_provider, make_round
+from tests.commissioning.builders import TODAY, declare, make_bid, make_provider, make_round
 
 
 def _office_file(kind: str) -> bytes:
@@ -225,3 +225,30 @@ def test_an_attachment_over_the_size_limit_is_refused(app):
     assert refused.value.problems[0].column == "file"
     assert "the limit is" in refused.value.problems[0].message
     assert db.session.scalar(select(func.count(BidAttachment.id))) == 0
+
+
+def test_the_hub_changes_the_panel_but_not_to_drop_someone_who_has_declared(client, sign_in):
+    chair, member, newcomer = (make_user(role=Role.PANEL) for _ in range(3))
+    round_ = make_round(members=[chair, member], chair=chair)
+    bid = make_bid(round_)
+    declare(bid, member)
+    sign_in(make_user(role=Role.HUB))
+
+    refused = client.post(
+        f"/commissioning/rounds/{round_.id}/panel",
+        data={"panel": [str(chair.id), str(newcomer.id)], "chair": str(newcomer.id)},
+    )
+    changed = client.post(
+        f"/commissioning/rounds/{round_.id}/panel",
+        data={
+            "panel": [str(chair.id), str(member.id), str(newcomer.id)],
+            "chair": str(newcomer.id),
+        },
+    )
+
+    assert refused.status_code == 400
+    assert "has declared or scored on this round" in refused.get_data(as_text=True)
+    assert changed.status_code == 302
+    db.session.refresh(round_)
+    assert {m.user_id for m in round_.panel} == {chair.id, member.id, newcomer.id}
+    assert round_.chair.id == newcomer.id
