@@ -59,6 +59,31 @@ class InterventionInput:
 
 
 def create_intervention(data: InterventionInput, *, user: User | None) -> Intervention:
+    intervention = Intervention()
+    _apply(intervention, data, user)
+    db.session.add(intervention)
+    db.session.commit()
+    return intervention
+
+
+def update_intervention(
+    intervention_id: int, data: InterventionInput, *, user: User | None
+) -> Intervention:
+    """Change an intervention; a spoke lead only one in their own spoke, and only to spokes of
+    their own."""
+    intervention = db.session.get(Intervention, intervention_id)
+    if intervention is None:
+        raise DomainError("No such intervention")
+    spoke_id = (user.spoke_id or -1) if user is not None and user.is_spoke_scoped else None
+    if spoke_id is not None and not any(s.id == spoke_id for s in intervention.spokes):
+        raise NotYours("Spoke leads edit their own spoke's interventions only")
+    _apply(intervention, data, user)
+    db.session.commit()
+    return intervention
+
+
+def _apply(intervention: Intervention, data: InterventionInput, user: User | None) -> None:
+    """Validate everything, then set every field; nothing is set when there is a problem."""
     problems = Problems()
     name = clean_text(data.name)
     if name is None:
@@ -79,7 +104,7 @@ def create_intervention(data: InterventionInput, *, user: User | None) -> Interv
     if not spokes or any(s is None or s.kind is not OrganisationKind.SPOKE for s in spokes):
         problems.add("choose the spokes it runs in", column="spokes")
     elif user is not None and user.is_spoke_scoped and any(s.id != user.spoke_id for s in spokes):
-        raise NotYours("Spoke leads add interventions in their own spoke only")
+        raise NotYours("Spoke leads add and edit interventions in their own spoke only")
     provider = db.session.get(Provider, data.provider_id) if data.provider_id else None
     strand = db.session.get(YefStrand, data.yef_strand_id) if data.yef_strand_id else None
     cost = read_money(data.annual_cost, "annual_cost", problems, required=False)
@@ -90,28 +115,23 @@ def create_intervention(data: InterventionInput, *, user: User | None) -> Interv
         problems.add("it must end after it starts", column="ends_on")
     if problems or name is None or year is None:
         raise DomainError("The intervention was not saved", problems)
-    intervention = Intervention(
-        name=name,
-        financial_year=year.label,
-        intervention_type=data.intervention_type,
-        level=Level(data.level),
-        status=InterventionStatus(data.status),
-        commitments=",".join(data.commitments),
-        spokes=[s for s in spokes if s is not None],
-        provider=provider,
-        yef_strand=strand,
-        cohort=clean_text(data.cohort),
-        age_band=data.age_band or None,
-        setting=clean_text(data.setting),
-        starts_on=data.starts_on,
-        ends_on=data.ends_on,
-        annual_cost=cost,
-        output_description=clean_text(data.output_description),
-        output_target=target,
-    )
-    db.session.add(intervention)
-    db.session.commit()
-    return intervention
+    intervention.name = name
+    intervention.financial_year = year.label
+    intervention.intervention_type = data.intervention_type or ""
+    intervention.level = Level(data.level)
+    intervention.status = InterventionStatus(data.status)
+    intervention.commitments = ",".join(data.commitments)
+    intervention.spokes = [s for s in spokes if s is not None]
+    intervention.provider = provider
+    intervention.yef_strand = strand
+    intervention.cohort = clean_text(data.cohort)
+    intervention.age_band = data.age_band or None
+    intervention.setting = clean_text(data.setting)
+    intervention.starts_on = data.starts_on
+    intervention.ends_on = data.ends_on
+    intervention.annual_cost = cost
+    intervention.output_description = clean_text(data.output_description)
+    intervention.output_target = target
 
 
 def _count(text: str | None, column: str, problems: Problems, *, required: bool) -> int | None:
@@ -137,8 +157,8 @@ def record_reach(
     intervention = db.session.get(Intervention, intervention_id)
     if intervention is None:
         raise DomainError("No such intervention")
-    scoped = user is not None and user.is_spoke_scoped
-    if scoped and not any(s.id == user.spoke_id for s in intervention.spokes):  # type: ignore[union-attr]
+    spoke_id = (user.spoke_id or -1) if user is not None and user.is_spoke_scoped else None
+    if spoke_id is not None and not any(s.id == spoke_id for s in intervention.spokes):
         raise NotYours("Spoke leads record reach for their own spoke's interventions only")
     problems = Problems()
     year = parse_year(financial_year, problems)

@@ -101,37 +101,36 @@ def intervention_detail(intervention_id: int):
 @bp.route("/interventions/new", methods=["GET", "POST"])
 @permission_required(Permission.EDIT_INTERVENTIONS)
 def intervention_new():
+    return _intervention_form(None)
+
+
+@bp.route("/interventions/<int:intervention_id>/edit", methods=["GET", "POST"])
+@permission_required(Permission.EDIT_INTERVENTIONS)
+def intervention_edit(intervention_id: int):
+    intervention = _visible(intervention_id)
+    if not queries.can_edit(current_user, intervention):
+        abort(404)
+    return _intervention_form(intervention)
+
+
+def _intervention_form(intervention: Intervention | None):  # type: ignore[no-untyped-def]
     form = InterventionForm()
     form.spokes.choices = [(str(s.id), s.name) for s in queries.visible_spokes(current_user)]
     form.provider.choices = round_queries.provider_choices()
     form.yef_strand.choices = round_queries.strand_choices()
     if request.method == "GET":
-        form.financial_year.data = current_financial_year().label
+        if intervention is None:
+            form.financial_year.data = current_financial_year().label
+        else:
+            form.process(data=_form_data(intervention))
     summary: list[str] = []
     if form.validate_on_submit():
-        data = services.InterventionInput(
-            name=form.name.data,
-            financial_year=form.financial_year.data,
-            intervention_type=form.intervention_type.data,
-            level=form.level.data,
-            spoke_ids=[int(i) for i in form.spokes.data or [] if i.isdigit()],
-            commitments=list(form.commitments.data or []),
-            provider_id=int(form.provider.data) if (form.provider.data or "").isdigit() else None,
-            yef_strand_id=(
-                int(form.yef_strand.data) if (form.yef_strand.data or "").isdigit() else None
-            ),
-            cohort=form.cohort.data,
-            age_band=form.age_band.data or None,
-            setting=form.setting.data,
-            starts_on=form.starts_on.data,
-            ends_on=form.ends_on.data,
-            status=form.status.data,
-            annual_cost=form.annual_cost.data,
-            output_description=form.output_description.data,
-            output_target=form.output_target.data,
-        )
+        data = _intervention_input(form)
         try:
-            intervention = services.create_intervention(data, user=current_user)
+            if intervention is None:
+                saved = services.create_intervention(data, user=current_user)
+            else:
+                saved = services.update_intervention(intervention.id, data, user=current_user)
         except services.NotYours:
             db.session.rollback()
             abort(403)
@@ -139,14 +138,59 @@ def intervention_new():
             db.session.rollback()
             summary = show_problems(form, error.problems)
         else:
-            flash(f"Added {intervention.name}")
-            return redirect(
-                url_for("interventions.intervention_detail", intervention_id=intervention.id)
-            )
+            flash(f"Saved {saved.name}")
+            return redirect(url_for("interventions.intervention_detail", intervention_id=saved.id))
     status = 400 if form.errors or summary else 200
     return render_template(
-        "commissioning/interventions/intervention_new.html", form=form, summary_problems=summary
+        "commissioning/interventions/intervention_new.html",
+        intervention=intervention,
+        form=form,
+        summary_problems=summary,
     ), status
+
+
+def _form_data(i: Intervention) -> dict[str, object]:
+    return {
+        "name": i.name,
+        "financial_year": i.financial_year,
+        "spokes": [str(s.id) for s in i.spokes],
+        "intervention_type": i.intervention_type,
+        "yef_strand": str(i.yef_strand_id or ""),
+        "level": i.level.value,
+        "commitments": i.commitment_codes,
+        "provider": str(i.provider_id or ""),
+        "cohort": i.cohort,
+        "age_band": i.age_band or "",
+        "setting": i.setting,
+        "starts_on": i.starts_on,
+        "ends_on": i.ends_on,
+        "status": i.status.value,
+        "annual_cost": str(i.annual_cost),
+        "output_description": i.output_description,
+        "output_target": "" if i.output_target is None else str(i.output_target),
+    }
+
+
+def _intervention_input(form: InterventionForm) -> services.InterventionInput:
+    return services.InterventionInput(
+        name=form.name.data,
+        financial_year=form.financial_year.data,
+        intervention_type=form.intervention_type.data,
+        level=form.level.data,
+        spoke_ids=[int(i) for i in form.spokes.data or [] if i.isdigit()],
+        commitments=list(form.commitments.data or []),
+        provider_id=int(form.provider.data) if (form.provider.data or "").isdigit() else None,
+        yef_strand_id=int(form.yef_strand.data) if (form.yef_strand.data or "").isdigit() else None,
+        cohort=form.cohort.data,
+        age_band=form.age_band.data or None,
+        setting=form.setting.data,
+        starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data,
+        status=form.status.data,
+        annual_cost=form.annual_cost.data,
+        output_description=form.output_description.data,
+        output_target=form.output_target.data,
+    )
 
 
 @bp.route(

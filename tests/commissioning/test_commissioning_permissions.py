@@ -48,6 +48,7 @@ MATRIX: dict[str, set[Role]] = {
     "/commissioning/interventions/export.csv": VIEWERS | {S},
     "/commissioning/interventions/{intervention}": VIEWERS | {S},
     "/commissioning/interventions/new": {H, S},
+    "/commissioning/interventions/{intervention}/edit": {H, S},
     "/commissioning/interventions/{intervention}/reach/2024-25/1": {H, S},
     "/commissioning/strands": VIEWERS | {S},
     "/commissioning/strands/{strand}/edit": {A, H},

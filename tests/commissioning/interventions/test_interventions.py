@@ -169,3 +169,30 @@ def test_vrp_interventions_export(demo, runner, tmp_path):
     assert as_csv.exit_code == 0, as_csv.output
     assert "Mini Police,North Somerset,Universal schools offer" in as_csv.output
     assert as_xlsx.exit_code == 0 and out.read_bytes()[:2] == b"PK"
+
+
+def test_a_spoke_lead_edits_their_own_intervention(demo, client):
+    signed_in(client, "bristol@asvrp.example")
+    mine = db.session.scalar(select(Intervention).where(Intervention.name == "Targeted group"))
+    form = client.get(f"/commissioning/interventions/{mine.id}/edit").get_data(as_text=True)
+    data = {
+        "name": "Targeted group work (CCE)",
+        "financial_year": "2023-24",
+        "spokes": [str(s.id) for s in mine.spokes],
+        "intervention_type": "targeted_group_work",
+        "level": "specialist",
+        "status": "ended",
+        "annual_cost": "12000.00",
+        "commitments": ["interventions", "engagement"],
+    }
+
+    response = client.post(f"/commissioning/interventions/{mine.id}/edit", data=data)
+
+    assert 'value="Targeted group"' in form
+    assert response.status_code == 302
+    db.session.refresh(mine)
+    assert (mine.name, str(mine.annual_cost), mine.commitment_names) == (
+        "Targeted group work (CCE)",
+        "12000.00",
+        ["Interventions", "Engagement"],
+    )
