@@ -113,7 +113,7 @@ def intervention_edit(intervention_id: int):
     return _intervention_form(intervention)
 
 
-def _intervention_form(intervention: Intervention | None):  # type: ignore[no-untyped-def]
+def _intervention_form(intervention: Intervention | None):
     form = InterventionForm()
     form.spokes.choices = [(str(s.id), s.name) for s in queries.visible_spokes(current_user)]
     form.provider.choices = round_queries.provider_choices()

@@ -50,11 +50,33 @@ def _slug(name: str) -> str:
 
 
 def create_provider(data: ProviderInput, *, user: User | None) -> Provider:
+    provider = Provider(organisation=Organisation(code="", name="", kind=OrganisationKind.PROVIDER))
+    _apply(provider, data, new=True)
+    db.session.add(provider)
+    db.session.commit()
+    return provider
+
+
+def update_provider(provider_id: int, data: ProviderInput, *, user: User | None) -> Provider:
+    """Change a provider's name, legal details, identifiers and contact."""
+    provider = db.session.get(Provider, provider_id)
+    if provider is None:
+        raise DomainError("No such provider")
+    _apply(provider, data, new=False)
+    db.session.commit()
+    return provider
+
+
+def _apply(provider: Provider, data: ProviderInput, *, new: bool) -> None:
     problems = Problems()
     name = clean_text(data.name)
     if name is None:
         problems.add("enter the provider's name", column="name")
-    elif db.session.scalar(select(Organisation).where(Organisation.name == name)):
+    elif db.session.scalar(
+        select(Organisation.id).where(
+            Organisation.name == name, Organisation.id != (provider.organisation_id or -1)
+        )
+    ):
         problems.add(f"{name} is already registered", column="name")
     if data.legal_status not in dict(LEGAL_STATUSES):
         problems.add("choose the provider's legal status", column="legal_status")
@@ -77,23 +99,17 @@ def create_provider(data: ProviderInput, *, user: User | None) -> Provider:
         )
     if problems or name is None:
         raise DomainError("The provider was not saved", problems)
-    code = _unique_code(f"provider-{_slug(name)}")
-    organisation = Organisation(
-        code=code, name=name, kind=OrganisationKind.PROVIDER, org_id=org_identifier
-    )
-    provider = Provider(
-        organisation=organisation,
-        legal_status=data.legal_status or "other",
-        charity_number=charity,
-        company_number=company,
-        other_number=clean_text(data.other_number),
-        contact_name=clean_text(data.contact_name),
-        contact_email=email,
-        contact_phone=clean_text(data.contact_phone),
-    )
-    db.session.add(provider)
-    db.session.commit()
-    return provider
+    if new:
+        provider.organisation.code = _unique_code(f"provider-{_slug(name)}")
+    provider.organisation.name = name
+    provider.organisation.org_id = org_identifier
+    provider.legal_status = data.legal_status or "other"
+    provider.charity_number = charity
+    provider.company_number = company
+    provider.other_number = clean_text(data.other_number)
+    provider.contact_name = clean_text(data.contact_name)
+    provider.contact_email = email
+    provider.contact_phone = clean_text(data.contact_phone)
 
 
 def _unique_code(base: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from auth.permissions import permission_required
@@ -20,6 +20,7 @@ from extensions import db
 from web.forms import show_problems
 
 bp = Blueprint("providers", __name__, url_prefix="/commissioning/providers")
+FIELDS = tuple(services.ProviderInput.__dataclass_fields__)
 
 
 @bp.route("")
@@ -41,9 +42,7 @@ def provider_new():
     form = ProviderForm()
     summary: list[str] = []
     if form.validate_on_submit():
-        data = services.ProviderInput(
-            **{name: form[name].data for name in services.ProviderInput.__dataclass_fields__}
-        )
+        data = services.ProviderInput(**{name: form[name].data for name in FIELDS})
         try:
             provider = services.create_provider(data, user=current_user)
         except DomainError as error:
@@ -73,6 +72,36 @@ def provider_detail(provider_id: int):
             e.check_name for e in queries.expiring_soon(today) if e.provider.id == provider.id
         },
     )
+
+
+@bp.route("/<int:provider_id>/edit", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_PROVIDERS)
+def provider_edit(provider_id: int):
+    provider: Provider = db.get_or_404(Provider, provider_id)
+    form = ProviderForm()
+    if request.method == "GET":
+        form.process(
+            data={name: getattr(provider, name, None) for name in FIELDS}
+            | {"name": provider.name, "org_identifier": provider.org_identifier}
+        )
+    summary: list[str] = []
+    if form.validate_on_submit():
+        data = services.ProviderInput(**{name: form[name].data for name in FIELDS})
+        try:
+            services.update_provider(provider.id, data, user=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            summary = show_problems(form, error.problems)
+        else:
+            flash(f"Saved {provider.name}")
+            return redirect(url_for("providers.provider_detail", provider_id=provider.id))
+    status = 400 if form.errors or summary else 200
+    return render_template(
+        "commissioning/providers/provider_new.html",
+        provider=provider,
+        form=form,
+        summary_problems=summary,
+    ), status
 
 
 @bp.route("/<int:provider_id>/checks/<kind>", methods=["GET", "POST"])

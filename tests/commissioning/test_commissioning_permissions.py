@@ -43,6 +43,7 @@ MATRIX: dict[str, set[Role]] = {
     "/commissioning/providers": VIEWERS,
     "/commissioning/providers/new": {F, H},
     "/commissioning/providers/{provider}": VIEWERS,
+    "/commissioning/providers/{provider}/edit": {F, H},
     "/commissioning/providers/{provider}/checks/insurance": {F, H},
     "/commissioning/interventions": VIEWERS | {S},
     "/commissioning/interventions/export.csv": VIEWERS | {S},

@@ -214,3 +214,27 @@ def test_vrp_providers_list_and_expiring(runner):
     assert "Ready Ltd\tGB-CHC-" in listed.output and "ready" in listed.output
     assert "Half Done Trust" in listed.output and "blocked: Safeguarding policy" in listed.output
     assert "Ready Ltd\tInsurance" in expiring.output
+
+
+def test_editing_a_provider_keeps_its_name_unique(client, sign_in):
+    make_provider("Taken Trust")
+    provider = make_provider("Youth Moves")
+    sign_in(make_user(role=Role.HUB))
+    data = {"legal_status": "cic", "company_number": "01234567", "org_identifier": ""}
+
+    refused = client.post(
+        f"/commissioning/providers/{provider.id}/edit", data=data | {"name": "Taken Trust"}
+    )
+    saved = client.post(
+        f"/commissioning/providers/{provider.id}/edit", data=data | {"name": "Youth Moves CIC"}
+    )
+
+    assert refused.status_code == 400
+    assert "Taken Trust is already registered" in refused.get_data(as_text=True)
+    assert saved.status_code == 302
+    db.session.refresh(provider)
+    assert (provider.name, provider.org_identifier, provider.legal_status) == (
+        "Youth Moves CIC",
+        "GB-COH-01234567",
+        "cic",
+    )
