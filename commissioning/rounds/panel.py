@@ -12,7 +12,8 @@ The rules, decided here once:
 - the chair moderates with an agreed score out of 100 and a reason (members' scores are kept);
 - the chair decides: approve, approve with conditions (the conditions are then required),
   reject or defer, always with a decision reference; approvals may not take the round's
-  approved total over its budget.
+  approved total over its budget; a decision is final except a deferral, which is decided again
+  later (the audit log keeps the earlier one).
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ def save_scores(bid_id: int, scores: list[ScoreInput], *, user: User) -> Bid:
     if membership(bid.round, user) is None:
         raise _refuse("Only the round's panel members score its bids")
     _ensure_open_to(bid, user)
-    if bid.decision is not None:
+    if bid.decision is not None and bid.decision is not Decision.DEFER:
         raise _refuse("The bid has been decided; its scores can no longer change")
     problems = Problems()
     given = {s.criterion_id: s for s in scores}
@@ -157,7 +158,7 @@ def moderate(bid_id: int, *, user: User, score: str | None, reason: str | None) 
     text = clean_text(reason)
     if text is None:
         problems.add("give the reason for the agreed score", column="reason")
-    if bid.decision is not None:
+    if bid.decision is not None and bid.decision is not Decision.DEFER:
         problems.add("the bid has been decided", column="score")
     if problems or value is None:
         raise DomainError("The agreed score was not saved", problems)
@@ -181,6 +182,12 @@ def decide(
     bid = _bid(bid_id)
     _ensure_chair(bid, user, "decide")
     problems = Problems()
+    if bid.decision is not None and bid.decision is not Decision.DEFER:
+        problems.add(
+            f"the bid was {bid.decision.label.lower()} under {bid.decision_reference}; only a "
+            "deferred bid is decided again",
+            column="decision",
+        )
     try:
         chosen = Decision(decision or "")
     except ValueError:

@@ -302,3 +302,19 @@ def test_the_landing_page_lists_a_panel_members_work(client, sign_in, panel):
     assert f"/commissioning/bids/{bid.id}/declare" in work
     assert f"/commissioning/bids/{declared.id}/score" in work
     assert "As chair" not in work
+
+
+def test_a_decision_is_final_except_a_deferral(client, sign_in, panel):
+    _, bid, chair, _ = panel
+    declare(bid, chair)
+    sign_in(chair)
+    decide = f"/commissioning/bids/{bid.id}/decide"
+
+    deferred = client.post(decide, data={"decision": "defer", "reference": "CF-1"})
+    approved = client.post(decide, data={"decision": "approve", "reference": "CF-2"})
+    again = client.post(decide, data={"decision": "reject", "reference": "CF-3"})
+
+    assert (deferred.status_code, approved.status_code, again.status_code) == (302, 302, 400)
+    assert "only a deferred bid is decided again" in again.get_data(as_text=True)
+    stored = db.session.get(Bid, bid.id)
+    assert (stored.decision, stored.decision_reference) == (Decision.APPROVE, "CF-2")
