@@ -1,7 +1,7 @@
 """Create the commissioning tables: providers and due diligence, rounds, criteria, panel, bids, conflict declarations, scores, attachments, contracts, YEF strands, interventions and their reach, spoke needs.
 
-Revision ID: 0005
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-02 10:05:18.404746
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0005'
-down_revision = '0003'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
