@@ -65,6 +65,10 @@ def _init_extensions(app: Flask) -> None:
     # Every model module, so the metadata (and Alembic) sees every table.
     import allocations.models  # noqa: F401
     import audit.models  # noqa: F401
+    import commissioning.gaps.models
+    import commissioning.interventions.models
+    import commissioning.providers.models
+    import commissioning.rounds.models  # noqa: F401
     import grants.models  # noqa: F401
     import reference.models  # noqa: F401
     from auth.models import User
@@ -103,6 +107,10 @@ def _register_blueprints(app: Flask) -> None:
     from audit.views import bp as audit_bp
     from auth.permissions import enforce_permissions
     from auth.views import bp as auth_bp
+    from commissioning.gaps.views import bp as gaps_bp
+    from commissioning.interventions.views import bp as interventions_bp
+    from commissioning.providers.views import bp as providers_bp
+    from commissioning.rounds.views import bp as rounds_bp
     from grants.agreements.views import bp as agreements_bp
     from grants.awards.views import bp as awards_bp
     from grants.payments.views import bp as payments_bp
@@ -126,6 +134,10 @@ def _register_blueprints(app: Flask) -> None:
         plans_bp,
         returns_bp,
         partnership_bp,
+        providers_bp,
+        rounds_bp,
+        interventions_bp,
+        gaps_bp,
         audit_bp,
         health_bp,
     ):
@@ -136,6 +148,10 @@ def _register_blueprints(app: Flask) -> None:
 def _register_commands(app: Flask) -> None:
     from auth.commands import users_cli
     from backup.commands import backup_command, restore_command
+    from commissioning.gaps.commands import gaps_command
+    from commissioning.interventions.commands import interventions_cli
+    from commissioning.providers.commands import providers_cli
+    from commissioning.rounds.commands import bids_cli, rounds_cli
     from demo.commands import demo_command
     from grants.payments.commands import position_command
     from grants.returns.commands import grants_cli, returns_cli
@@ -146,6 +162,11 @@ def _register_commands(app: Flask) -> None:
     grants_cli.add_command(position_command)
     app.cli.add_command(grants_cli)
     app.cli.add_command(returns_cli)
+    app.cli.add_command(providers_cli)
+    app.cli.add_command(rounds_cli)
+    app.cli.add_command(bids_cli)
+    app.cli.add_command(interventions_cli)
+    app.cli.add_command(gaps_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(setup_command)
     app.cli.add_command(serve_command)

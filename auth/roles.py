@@ -44,6 +44,9 @@ class Permission(enum.StrEnum):
     VIEW_GRANTS = "view_grants"  # awards, agreements; scoped for spoke leads
     VIEW_PLANS = "view_plans"  # scoped to own spoke for spoke leads
     VIEW_RETURNS = "view_returns"  # scoped to own spoke for spoke leads
+    VIEW_COMMISSIONING = "view_commissioning"  # rounds and bids; panel: only rounds they sit on
+    VIEW_PROVIDERS = "view_providers"
+    VIEW_INTERVENTIONS = "view_interventions"  # and the gap map; scoped for spoke leads
     # Changing
     MANAGE_USERS = "manage_users"
     MANAGE_REFERENCE = "manage_reference"
@@ -54,6 +57,13 @@ class Permission(enum.StrEnum):
     REVIEW_PLANS = "review_plans"  # approve or return plans
     EDIT_RETURNS = "edit_returns"  # own recipient's returns, and certify them
     REVIEW_RETURNS = "review_returns"  # approve, return and reopen returns
+    MANAGE_PROVIDERS = "manage_providers"  # providers and their due diligence
+    MANAGE_ROUNDS = "manage_rounds"  # rounds, panels, bids entered or imported, attachments
+    SCORE_BIDS = "score_bids"  # declare and score: only on rounds where the user sits
+    DECIDE_BIDS = "decide_bids"  # moderate and decide: only the round's chair
+    MANAGE_CONTRACTS = "manage_contracts"  # an approved bid becomes a contract
+    EDIT_INTERVENTIONS = "edit_interventions"  # and needs; spoke leads: their own spoke's
+    MANAGE_STRANDS = "manage_strands"  # the YEF Toolkit strands reference table
 
     @property
     def is_read_only(self) -> bool:
@@ -71,6 +81,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_AUDIT,
             Permission.MANAGE_USERS,
             Permission.MANAGE_REFERENCE,
+            Permission.MANAGE_STRANDS,
         }
     ),
     Role.FINANCE: frozenset(
@@ -87,6 +98,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.REVIEW_PLANS,
             Permission.VIEW_RETURNS,
             Permission.REVIEW_RETURNS,
+            Permission.VIEW_COMMISSIONING,
+            Permission.VIEW_PROVIDERS,
+            Permission.VIEW_INTERVENTIONS,
+            Permission.MANAGE_PROVIDERS,
+            Permission.MANAGE_CONTRACTS,
         }
     ),
     Role.HUB: frozenset(
@@ -100,10 +116,30 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EDIT_PLANS,
             Permission.VIEW_RETURNS,
             Permission.EDIT_RETURNS,
+            Permission.VIEW_COMMISSIONING,
+            Permission.VIEW_PROVIDERS,
+            Permission.VIEW_INTERVENTIONS,
+            Permission.MANAGE_PROVIDERS,
+            Permission.MANAGE_ROUNDS,
+            Permission.SCORE_BIDS,
+            Permission.DECIDE_BIDS,
+            Permission.EDIT_INTERVENTIONS,
+            Permission.MANAGE_STRANDS,
         }
     ),
-    # Panel members score bids; they see no plans, returns or agreements.
-    Role.PANEL: frozenset({Permission.VIEW_HOME, Permission.VIEW_SPOKES}),
+    # Panel members score bids on the rounds they sit on (the chair also moderates and decides);
+    # they see the interventions and gap map, but no plans, returns or agreements.
+    Role.PANEL: frozenset(
+        {
+            Permission.VIEW_HOME,
+            Permission.VIEW_SPOKES,
+            Permission.VIEW_COMMISSIONING,
+            Permission.VIEW_PROVIDERS,
+            Permission.VIEW_INTERVENTIONS,
+            Permission.SCORE_BIDS,
+            Permission.DECIDE_BIDS,
+        }
+    ),
     Role.SPOKE: frozenset(
         {
             Permission.VIEW_HOME,
@@ -114,6 +150,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EDIT_PLANS,
             Permission.VIEW_RETURNS,
             Permission.EDIT_RETURNS,
+            Permission.VIEW_INTERVENTIONS,
+            Permission.EDIT_INTERVENTIONS,
         }
     ),
     Role.AUDITOR: READ_ALL,

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from auth.models import User
 from demo import data
 from demo.allocations import load_demo_allocations
+from demo.commissioning import load_commissioning
 from demo.grants import load_agreements, load_awards, load_plans, load_returns
 from extensions import db
 from partnership.services import apply_setup
@@ -74,4 +75,5 @@ def load_demo() -> DemoReport:
     report.created.extend(load_plans(finance))
     report.created.extend(load_agreements(finance))
     report.created.extend(load_returns(finance))
+    report.created.extend(load_commissioning(report.sign_ins))
     return report

@@ -10,6 +10,7 @@ from flask_login import current_user
 from allocations.queries import allocations_for
 from auth.permissions import permission_required
 from auth.roles import Permission
+from commissioning.rounds.queries import panel_work
 from reference.queries import current_financial_year, list_grant_streams, visible_spokes
 
 bp = Blueprint("home", __name__)
@@ -31,4 +32,5 @@ def index():
         streams=list_grant_streams(),
         spokes=spokes,
         allocated=allocated,
+        panel_work=panel_work(current_user) if current_user.can(Permission.SCORE_BIDS) else [],
     )

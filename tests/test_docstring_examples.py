@@ -14,6 +14,7 @@ PACKAGES = (
     "formulas",
     "allocations",
     "grants",
+    "commissioning",
     "exports",
     "demo",
     "auth",

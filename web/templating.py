@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from auth.permissions import can
 from auth.roles import Permission
+from commissioning.vocabulary import AGE_BAND_NAMES, type_name
 from core.money import format_gbp
 from extensions import db
 from reference.models import Partnership
@@ -50,6 +51,25 @@ NAVIGATION = (
     NavItem("Payments", "payments.position", Permission.VIEW_GRANTS, ("/payments",)),
     NavItem("Delivery plans", "plans.plan_list", Permission.VIEW_PLANS, ("/plans",)),
     NavItem("Returns", "returns.return_list", Permission.VIEW_RETURNS, ("/returns",)),
+    NavItem(
+        "Commissioning",
+        "rounds.round_list",
+        Permission.VIEW_COMMISSIONING,
+        ("/commissioning/rounds", "/commissioning/bids", "/commissioning/attachments"),
+    ),
+    NavItem(
+        "Providers",
+        "providers.provider_list",
+        Permission.VIEW_PROVIDERS,
+        ("/commissioning/providers",),
+    ),
+    NavItem(
+        "Interventions",
+        "interventions.intervention_list",
+        Permission.VIEW_INTERVENTIONS,
+        ("/commissioning/interventions", "/commissioning/strands"),
+    ),
+    NavItem("Gap map", "gaps.gap_map", Permission.VIEW_INTERVENTIONS, ("/commissioning/gaps",)),
     NavItem(
         "Partnership", "partnership.overview", Permission.MANAGE_REFERENCE, ("/admin/partnership",)
     ),
@@ -133,6 +153,9 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(money_filter, "money")
     app.add_template_filter(signed_money_filter, "signed_money")
     app.add_template_filter(percent_filter, "percent")
+    app.add_template_filter(type_name, "type_name")
+    app.add_template_filter(lambda n: f"{n:,}", "thousands")
+    app.add_template_filter(lambda code: AGE_BAND_NAMES.get(code or "", "–"), "age_band_name")
     app.add_template_global(navigation_items)
     app.add_template_global(can)
     app.add_template_global(Permission, "Permission")

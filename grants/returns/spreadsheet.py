@@ -2,7 +2,7 @@
 quarter, and the import of a filled-in one (``vrp returns template`` / ``vrp returns import``
 and the download and upload on a return's page).
 
-The workbook has four sheets:
+The workbook has five sheets:
 
 - **Return**: ``field`` / ``value`` rows naming the spoke (its code), grant, financial year and
   quarter, then the narrative and risks;
@@ -12,7 +12,10 @@ The workbook has four sheets:
   totals are checked against the lines when it is there;
 - **Match funding**: ``contributor``, ``kind`` (cash or in_kind), ``amount``,
   ``evidence_reference``, ``valuation_basis`` (required for in kind);
-- **Reach**: ``band`` / ``number``, one row per reach band.
+- **Reach**: ``band`` / ``number``, one row per reach band;
+- **Interventions** (optional, for older templates): one row per intervention of the spoke in the
+  interventions register, with its reach and outputs for the quarter
+  (``commissioning.interventions.return_sheet``, applied in the same transaction).
 
 What lives here: writing the template (plain rows to ``exports.spreadsheets.write_xlsx``),
 reading a workbook with python_calamine into ``ReturnEntries`` located by sheet, row and column,
@@ -33,6 +36,9 @@ import python_calamine
 
 from audit.listeners import set_reason
 from auth.models import User
+from commissioning.interventions.return_sheet import SHEET as INTERVENTIONS_SHEET
+from commissioning.interventions.return_sheet import apply_rows as apply_intervention_rows
+from commissioning.interventions.return_sheet import read_sheet as read_intervention_sheet
 from core.cells import cell_text
 from core.financial_year import FinancialYear, FinancialYearError
 from core.money import ZERO, MoneyError, format_gbp, to_money
@@ -78,6 +84,8 @@ class ParsedReturn:
     entries: ReturnEntries
     problems: tuple[Problem, ...] = ()
     sheet: str = f"{RETURN_SHEET} sheet"
+    # The Interventions sheet as read (None: an older template without it).
+    intervention_records: list[list[str]] | None = None
 
 
 def read_return_workbook(content: bytes, filename: str) -> ParsedReturn:
@@ -98,7 +106,7 @@ def read_return_workbook(content: bytes, filename: str) -> ParsedReturn:
                     skip_empty_area=False
                 )
             ]
-            for wanted in (RETURN_SHEET, SPEND_SHEET, MATCH_SHEET, REACH_SHEET)
+            for wanted in (RETURN_SHEET, SPEND_SHEET, MATCH_SHEET, REACH_SHEET, INTERVENTIONS_SHEET)
             if wanted.lower() in names
         }
     except Exception as error:  # calamine raises several types for a damaged or non-XLSX file
@@ -135,6 +143,7 @@ def read_return_workbook(content: bytes, filename: str) -> ParsedReturn:
         rows=rows,
         entries=entries,
         problems=tuple(problems),
+        intervention_records=sheets.get(INTERVENTIONS_SHEET),
     )
 
 
@@ -406,6 +415,10 @@ def import_return(
         thresholds=thresholds,
     )
     problems.extend(entry_problems)
+    reach_rows, reach_problems = read_intervention_sheet(
+        parsed.intervention_records, recipient.id, year
+    )
+    problems.extend(reach_problems)
     target = ret if ret is not None else new
     if problems or target is None:
         raise DomainError(f"{parsed.filename} was not imported", problems)
@@ -421,6 +434,7 @@ def import_return(
     if new is not None:
         db.session.add(new)
     services.apply_entries(target, parsed.entries, checked)
+    apply_intervention_rows(reach_rows, year, quarter)
     set_reason(db.session, f"imported from {parsed.filename}")
     if new is not None:
         services.commit_new(new)

@@ -4,6 +4,8 @@ reach. ``spreadsheet`` reads it back."""
 
 from __future__ import annotations
 
+from commissioning.interventions.return_sheet import SHEET as INTERVENTIONS_SHEET
+from commissioning.interventions.return_sheet import sheet_rows as intervention_sheet_rows
 from core.financial_year import FinancialYear, FinancialYearError
 from core.money import ZERO
 from core.problems import DomainError, Problem, Problems
@@ -160,5 +162,12 @@ def _workbook(
         ["risks", ret.risks if ret is not None else None, "Risks and issues (optional)."],
     ]
     return write_xlsx(
-        {RETURN_SHEET: about, SPEND_SHEET: spend, MATCH_SHEET: match, REACH_SHEET: reach}
+        {
+            RETURN_SHEET: about,
+            SPEND_SHEET: spend,
+            MATCH_SHEET: match,
+            REACH_SHEET: reach,
+            # Reach per intervention, for the interventions register (commissioning).
+            INTERVENTIONS_SHEET: intervention_sheet_rows(recipient.id, financial_year, quarter),
+        }
     )

@@ -18,6 +18,8 @@ DEMO_EMAILS = (
     "finance@asvrp.example",
     "hub@asvrp.example",
     "panel@asvrp.example",
+    "panel2@asvrp.example",  # the commissioning panel (demo/commissioning_data.py)
+    "panel3@asvrp.example",
     "auditor@asvrp.example",
     "banes@asvrp.example",
     "bristol@asvrp.example",
@@ -51,11 +53,11 @@ def counts() -> dict[str, int]:
 def test_demo_loads_the_partnership(demo):
     loaded = counts()
     assert {k: loaded[k] for k in ("organisations", "spokes", "streams", "years", "users")} == {
-        "organisations": 7,
+        "organisations": 15,  # the OPCC, the Hub, five spokes and eight providers
         "spokes": 5,
         "streams": 2,
         "years": 2,
-        "users": 10,
+        "users": 12,
     }
     assert set(db.session.scalars(select(GrantStream.code))) == {"VRU", "SVD"}
     assert set(
@@ -92,7 +94,7 @@ def test_vrp_demo_loads_prints_the_sign_ins_and_is_safe_to_run_twice(runner):
         line = next(line for line in first.output.splitlines() if email in line)
         assert data.DEMO_PASSWORD in line
     assert "Spoke lead" in first.output and "Auditor" in first.output
-    assert after_first["users"] == 10
+    assert after_first["users"] == 12
     assert second.exit_code == 0, second.output
     assert "already loaded" in second.output
     assert "Loaded" not in second.output

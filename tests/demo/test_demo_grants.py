@@ -121,4 +121,5 @@ def test_match_funding_in_kind_has_a_valuation_basis(demo):
         select(MatchFundingLine).where(MatchFundingLine.kind == "in_kind")
     ).all()
     assert in_kind and all(line.valuation_basis for line in in_kind)
-    assert db.session.scalar(select(func.count()).select_from(Organisation)) == 7
+    # the OPCC, the Hub and five spokes, and the eight commissioning providers
+    assert db.session.scalar(select(func.count()).select_from(Organisation)) == 15

@@ -65,7 +65,7 @@ def test_the_template_lists_the_plan_lines_with_their_profile(runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output == f"Wrote {out}\n"
     sheets = sheets_of(out.read_bytes())
-    assert list(sheets) == ["Return", "Spend", "Match funding", "Reach"]
+    assert list(sheets) == ["Return", "Spend", "Match funding", "Reach", "Interventions"]
     assert sheets["Spend"] == [
         [
             "line_ref",

@@ -1,0 +1,268 @@
+"""Read-only questions about rounds and bids, narrowed to what the user may see.
+
+Who sees what, decided here once: Hub, finance and auditors see every round; a panel member sees
+only the rounds they sit on. A panel member on a round must declare (a conflict, or none) on each
+bid before opening it, and a member who declared a conflict may not open it, score it, download
+its attachments or letter, or see anyone's scores for it (``bid_access``). Views answer 404 for a
+round or bid the user may not know about and 403 for a conflicted bid.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from auth.models import User
+from auth.roles import Role
+from commissioning.interventions.models import YefStrand
+from commissioning.providers.diligence import Blocker
+from commissioning.providers.queries import blockers_for, providers
+from commissioning.rounds.models import (
+    Bid,
+    CommissioningRound,
+    ConflictDeclaration,
+    Contract,
+    PanelMember,
+)
+from commissioning.rounds.scoring import (
+    BidScoring,
+    Criterion,
+    RankedBid,
+    RankInput,
+    rank_bids,
+    score_bid,
+)
+from extensions import db
+from grants.plans.queries import latest_plan_for
+from reference.models import GrantStream, Organisation, OrganisationKind
+
+
+class BidAccess(enum.Enum):
+    NONE = "none"  # not theirs to know about: 404
+    MUST_DECLARE = "must_declare"  # a panel member who has not declared yet
+    CONFLICTED = "conflicted"  # declared a conflict: 403 on everything about the bid
+    FULL = "full"
+
+
+def membership(round_: CommissioningRound, user: User) -> PanelMember | None:
+    return next((m for m in round_.panel if m.user_id == user.id), None)
+
+
+def is_chair(round_: CommissioningRound, user: User) -> bool:
+    member = membership(round_, user)
+    return member is not None and member.is_chair
+
+
+def can_see_round(user: User, round_: CommissioningRound) -> bool:
+    if user.role in (Role.HUB, Role.FINANCE, Role.AUDITOR):
+        return True
+    return user.role is Role.PANEL and membership(round_, user) is not None
+
+
+def visible_rounds(user: User) -> list[CommissioningRound]:
+    rounds = db.session.scalars(
+        select(CommissioningRound).order_by(
+            CommissioningRound.financial_year.desc(), CommissioningRound.name
+        )
+    ).all()
+    return [r for r in rounds if can_see_round(user, r)]
+
+
+def declaration_of(bid: Bid, user: User) -> ConflictDeclaration | None:
+    return next((d for d in bid.declarations if d.user_id == user.id), None)
+
+
+def bid_access(user: User, bid: Bid) -> BidAccess:
+    if not can_see_round(user, bid.round):
+        return BidAccess.NONE
+    if membership(bid.round, user) is None:
+        return BidAccess.FULL
+    declaration = declaration_of(bid, user)
+    if declaration is None:
+        return BidAccess.MUST_DECLARE
+    return BidAccess.CONFLICTED if declaration.conflicted else BidAccess.FULL
+
+
+def criteria_of(round_: CommissioningRound) -> list[Criterion]:
+    return [Criterion(str(c.id), c.name, c.weight, c.max_score) for c in round_.criteria]
+
+
+def member_scores(bid: Bid) -> dict[str, dict[str, int]]:
+    """Each member's scores by criterion, keyed by the member's name."""
+    scores: dict[str, dict[str, int]] = {}
+    for score in bid.scores:
+        scores.setdefault(score.user.name, {})[str(score.criterion_id)] = score.score
+    return scores
+
+
+def scoring_of(bid: Bid) -> BidScoring:
+    return score_bid(
+        criteria_of(bid.round),
+        member_scores(bid),
+        margin=bid.round.disagreement_margin,
+        moderated=bid.moderated_score,
+    )
+
+
+@dataclass(frozen=True)
+class RankedRow:
+    bid: Bid
+    ranked: RankedBid
+    scoring: BidScoring | None  # None: the user may not see this bid's scores
+    access: BidAccess
+
+
+def ranking(round_: CommissioningRound, user: User) -> list[RankedRow]:
+    """The round's bids ranked on their agreed scores against the budget. The ranking itself
+    uses every bid's score (it is the panel's); the scores shown are only those the user may see."""
+    scorings = {bid.id: scoring_of(bid) for bid in round_.bids}
+    by_reference = {bid.reference: bid for bid in round_.bids}
+    ranked = rank_bids(
+        [RankInput(b.reference, scorings[b.id].agreed, b.cost) for b in round_.bids],
+        round_.budget,
+    )
+    rows = []
+    for item in ranked:
+        bid = by_reference[item.reference]
+        access = bid_access(user, bid)
+        rows.append(
+            RankedRow(bid, item, scorings[bid.id] if access is BidAccess.FULL else None, access)
+        )
+    return rows
+
+
+def approved_total(round_: CommissioningRound, *, excluding: Bid | None = None) -> Decimal:
+    return sum(
+        (
+            b.cost
+            for b in round_.bids
+            if b.decision is not None and b.decision.is_approval and b is not excluding
+        ),
+        Decimal("0.00"),
+    )
+
+
+def conflicted_members(bid: Bid) -> list[User]:
+    return [d.user for d in bid.declarations if d.conflicted]
+
+
+def contract_for(bid: Bid) -> Contract | None:
+    return db.session.scalar(select(Contract).where(Contract.bid_id == bid.id))
+
+
+def round_by_name(name_or_id: str) -> CommissioningRound | None:
+    if name_or_id.isdigit():
+        return db.session.get(CommissioningRound, int(name_or_id))
+    return db.session.scalar(
+        select(CommissioningRound).where(CommissioningRound.name == name_or_id)
+    )
+
+
+# --- choices for the forms ------------------------------------------------------------------------
+
+
+def panel_candidates() -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.role.in_((Role.PANEL, Role.HUB)), User.active.is_(True))
+            .order_by(User.name)
+        )
+    )
+
+
+def recipient_choices() -> list[tuple[str, str]]:
+    organisations = db.session.scalars(
+        select(Organisation)
+        .where(Organisation.kind.in_((OrganisationKind.HUB, OrganisationKind.SPOKE)))
+        .order_by(Organisation.kind, Organisation.name)
+    )
+    return [(str(o.id), o.name) for o in organisations]
+
+
+def spoke_choices(round_: CommissioningRound) -> list[tuple[str, str]]:
+    if any(o.kind is OrganisationKind.HUB for o in round_.recipients):
+        spokes = db.session.scalars(
+            select(Organisation)
+            .where(Organisation.kind == OrganisationKind.SPOKE)
+            .order_by(Organisation.name)
+        )
+        return [(str(o.id), o.name) for o in spokes]
+    return [(str(o.id), o.name) for o in round_.recipients if o.kind is OrganisationKind.SPOKE]
+
+
+def grant_stream_choices() -> list[tuple[str, str]]:
+    return [
+        (str(s.id), s.name)
+        for s in db.session.scalars(select(GrantStream).order_by(GrantStream.code))
+    ]
+
+
+def provider_choices() -> list[tuple[str, str]]:
+    return [("", "")] + [(str(p.id), p.name) for p in providers()]
+
+
+def strand_choices() -> list[tuple[str, str]]:
+    strands = db.session.scalars(select(YefStrand).order_by(YefStrand.name))
+    return [("", "None or not yet known")] + [(str(s.id), s.name) for s in strands]
+
+
+def plan_line_choices(bid: Bid) -> list[tuple[str, str]]:
+    """Lines of the latest plans of the bid's spokes (and the round's recipients) for the
+    round's year."""
+    recipients = {o.id: o for o in [*bid.spokes, *bid.round.recipients]}
+    choices = [("", "")]
+    for recipient in sorted(recipients.values(), key=lambda o: o.name):
+        plan = latest_plan_for(recipient.id, bid.round.financial_year)
+        if plan is None:
+            continue
+        choices.extend(
+            (
+                str(line.id),
+                f"{recipient.name} v{plan.version}, {line.line_ref} {line.title} "
+                f"(£{line.annual_budget:,})",
+            )
+            for line in plan.lines
+        )
+    return choices
+
+
+def provider_blockers(bid: Bid, on: date) -> list[Blocker]:
+    return blockers_for(bid.provider, on)
+
+
+@dataclass(frozen=True)
+class PanelWork:
+    """What a panel member has to do on one round (for the landing page)."""
+
+    round: CommissioningRound
+    to_declare: list[Bid]
+    to_score: list[Bid]
+    to_decide: list[Bid]  # the chair: undecided bids the member may open
+
+
+def panel_work(user: User) -> list[PanelWork]:
+    rounds = db.session.scalars(
+        select(CommissioningRound)
+        .join(PanelMember)
+        .where(PanelMember.user_id == user.id)
+        .order_by(CommissioningRound.closes_on.desc())
+    ).all()
+    work = []
+    for round_ in rounds:
+        undecided = [b for b in round_.bids if b.decision is None]
+        open_ = [b for b in undecided if bid_access(user, b) is BidAccess.FULL]
+        scored = {s.bid_id for b in open_ for s in b.scores if s.user_id == user.id}
+        work.append(
+            PanelWork(
+                round_,
+                [b for b in undecided if bid_access(user, b) is BidAccess.MUST_DECLARE],
+                [b for b in open_ if b.id not in scored],
+                open_ if is_chair(round_, user) else [],
+            )
+        )
+    return work

@@ -1,0 +1,23 @@
+"""CSV text from plain rows (the same rows ``spreadsheets.write_xlsx`` takes): ``None`` is an
+empty cell, dates are ISO, Decimals as they are. Nothing here knows what the rows mean."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from datetime import date
+
+
+def write_csv(rows: Sequence[Sequence[object]]) -> str:
+    """
+    >>> write_csv([["a", "b"], [None, date(2025, 4, 1)]])
+    'a,b\\n,2025-04-01\\n'
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for row in rows:
+        writer.writerow(
+            ["" if v is None else v.isoformat() if isinstance(v, date) else v for v in row]
+        )
+    return buffer.getvalue()
