@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from allocations.models import Allocation, AllocationStatus
 from auth.models import User
-from core.money import split_largest_remainder
+from core.financial_year import FinancialYear
+from core.money import ZERO, split_largest_remainder
 from demo import grants_data as data
 from extensions import db
 from grants.agreements import services as agreement_services
@@ -388,3 +389,56 @@ def load_returns(finance: User | None) -> list[str]:
             stream_code=stream, financial_year="2023-24", reasons=reasons, user=finance
         )
     return ["quarterly returns 2023-24 (closed) and 2024-25 Q1-Q2"]
+
+
+def load_payments(finance: User | None) -> list[str]:
+    """Every approved 2023-24 claim paid a month after it was due, and 2024-25 Q1's VRU claims;
+    2024-25 Q1's SVD claims are still to pay (so finance has something to do)."""
+    from grants.deadlines import last_day_of_month_after, return_due_on
+    from grants.payments import queries as payment_queries
+    from grants.payments.models import GrantPayment
+    from grants.payments.services import PaymentFields, record_payment
+
+    if db.session.scalar(select(GrantPayment.id).limit(1)) is not None:
+        return []
+    created = []
+    for year, quarters, streams in (
+        ("2023-24", (1, 2, 3, 4), ("VRU", "SVD")),
+        ("2024-25", (1,), ("VRU",)),
+    ):
+        fy = FinancialYear.parse(year)
+        for quarter in quarters:
+            for code in RECIPIENTS:
+                for stream in streams:
+                    recipient = db.session.scalar(
+                        select(Organisation).where(Organisation.code == code)
+                    )
+                    grant = db.session.scalar(select(GrantStream).where(GrantStream.code == stream))
+                    allocated = _allocation(year, stream, code)
+                    to_now = payment_queries.approved_claims_to(
+                        recipient, grant, year, quarter, allocated
+                    )
+                    before = (
+                        payment_queries.approved_claims_to(
+                            recipient, grant, year, quarter - 1, allocated
+                        )
+                        if quarter > 1
+                        else ZERO
+                    )
+                    if to_now - before <= ZERO:
+                        continue
+                    reference = f"ASVRP-{year[2:4]}{year[5:7]}-{code.upper()}-{stream}-Q{quarter}"
+                    record_payment(
+                        PaymentFields(
+                            recipient_code=code,
+                            stream_code=stream,
+                            financial_year=year,
+                            quarter=quarter,
+                            paid_on=last_day_of_month_after(return_due_on(fy, quarter)),
+                            amount=to_now - before,
+                            payment_reference=reference,
+                        ),
+                        user=finance,
+                    )
+                    created.append(f"payment {reference}")
+    return created

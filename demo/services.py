@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from auth.models import User
-from demo import data
+from demo import commissioning_data, data
 from demo.allocations import load_demo_allocations
 from demo.commissioning import load_commissioning
-from demo.grants import load_agreements, load_awards, load_plans, load_returns
+from demo.grants import load_agreements, load_awards, load_payments, load_plans, load_returns
 from extensions import db
 from partnership.services import apply_setup
 from partnership.setup_file import PartnershipSpec, parse_setup_file
@@ -36,7 +36,7 @@ def foreign_records() -> list[str]:
     ):
         if org.code not in codes:
             found.append(f"{org.kind.label.lower()} {org.name}")
-    emails = {email for email, *_ in data.USERS}
+    emails = {email for email, *_ in data.USERS} | {email for email, *_ in commissioning_data.PANEL}
     found.extend(
         f"the account {email}"
         for email in db.session.scalars(select(User.email).order_by(User.email))
@@ -75,5 +75,6 @@ def load_demo() -> DemoReport:
     report.created.extend(load_plans(finance))
     report.created.extend(load_agreements(finance))
     report.created.extend(load_returns(finance))
+    report.created.extend(load_payments(finance))
     report.created.extend(load_commissioning(report.sign_ins))
     return report

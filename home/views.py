@@ -11,6 +11,7 @@ from allocations.queries import allocations_for
 from auth.permissions import permission_required
 from auth.roles import Permission
 from commissioning.rounds.queries import panel_work
+from home.actions import actions_for
 from reference.queries import current_financial_year, list_grant_streams, visible_spokes
 
 bp = Blueprint("home", __name__)
@@ -33,4 +34,5 @@ def index():
         spokes=spokes,
         allocated=allocated,
         panel_work=panel_work(current_user) if current_user.can(Permission.SCORE_BIDS) else [],
+        actions=actions_for(current_user),
     )
