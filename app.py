@@ -71,6 +71,7 @@ def _init_extensions(app: Flask) -> None:
     import commissioning.rounds.models  # noqa: F401
     import grants.models  # noqa: F401
     import reference.models  # noqa: F401
+    import reminders.models  # noqa: F401
     from auth.models import User
 
     db.init_app(app)
@@ -156,6 +157,7 @@ def _register_commands(app: Flask) -> None:
     from grants.payments.commands import position_command
     from grants.returns.commands import grants_cli, returns_cli
     from partnership.commands import setup_command
+    from reminders.commands import reminders_cli
     from web.serve import serve_command
 
     app.cli.add_command(users_cli)
@@ -169,6 +171,7 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(gaps_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(setup_command)
+    app.cli.add_command(reminders_cli)
     app.cli.add_command(serve_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

@@ -69,6 +69,13 @@ def load_config(
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
         "SIGN_IN_MAX_FAILURES": _whole_number(env, "VRP_SIGN_IN_MAX_FAILURES", 5),
         "SIGN_IN_LOCKOUT_MINUTES": _whole_number(env, "VRP_SIGN_IN_LOCKOUT_MINUTES", 15),
+        # Email reminders: without SMTP_HOST (development) they are printed, not sent.
+        "SMTP_HOST": env.get("SMTP_HOST") or None,
+        "SMTP_PORT": _whole_number(env, "SMTP_PORT", 587),
+        "SMTP_USERNAME": env.get("SMTP_USERNAME") or None,
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD") or None,
+        "SMTP_STARTTLS": env.get("SMTP_STARTTLS", "1") not in ("0", "false", "no"),
+        "MAIL_FROM": env.get("VRP_MAIL_FROM", "vrp-grants@localhost"),
         # Behind a reverse proxy that sets X-Forwarded-For and X-Forwarded-Proto (see README).
         "BEHIND_PROXY": env.get("VRP_BEHIND_PROXY", "") in ("1", "true", "yes"),
         "TESTING": app_env == "testing",

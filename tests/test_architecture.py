@@ -36,6 +36,7 @@ PROJECT_PACKAGES = (
     "allocations",
     "grants",
     "partnership",
+    "reminders",
     "commissioning",
     "exports",
 )
