@@ -6,6 +6,7 @@ Every function here validates first and writes nothing when there is any problem
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -157,8 +158,21 @@ def run_formula(
         raise DomainError(
             "The formula was not run", [_problem(strip_field_prefix(error, "pot"), column="pot")]
         ) from None
+    if previous is None and spec.damping is not None:
+        previous = _last_years_approved_run(spec)
     previous_data, previous_label = _load_previous(previous)
-    result = calculate_allocations(spec, dataset_as_data(dataset), previous_data, pot_amount)
+    data = dataset_as_data(dataset)
+    try:
+        result = calculate_allocations(spec, data, previous_data, pot_amount)
+    except DomainError as error:
+        sources = {
+            spec.file: "formula_version",
+            data.file: "dataset",
+            previous_data.file if previous_data is not None else None: "previous",
+        }
+        raise DomainError(
+            error.message, [_as_form_problem(p, sources) for p in error.problems]
+        ) from None
     stream = _grant_stream(spec.grant) if spec.grant else None
     run = FormulaRun(
         label=(label or "").strip() or f"{version.title} on {dataset.title}",
@@ -177,6 +191,44 @@ def run_formula(
     db.session.add(run)
     db.session.commit()
     return run
+
+
+def _last_years_approved_run(spec: FormulaSpec) -> PreviousChoice | None:
+    """A damped formula's default previous amounts: last year's approved run for its grant."""
+    stream = _grant_stream(spec.grant) if spec.grant else None
+    if stream is None:
+        return None
+    run_id = db.session.scalar(
+        select(FormulaRun.id).where(
+            FormulaRun.grant_stream_id == stream.id,
+            FormulaRun.financial_year == spec.financial_year.previous().label,
+            FormulaRun.status == RunStatus.APPROVED,
+        )
+    )
+    return PreviousChoice(run_id=run_id) if run_id is not None else None
+
+
+# "(formula.toml, row 18)" or "(the first is on row 4)" inside a message
+_FILE_PLACE = re.compile(r" \((?:[\w.-]+, |the first is on )(?:row|line) \d+\)")
+
+
+def _as_form_problem(problem: Problem, sources: dict[str | None, str]) -> Problem:
+    """A problem with an input of a run, named by the run form's field instead of a file row
+    (the form's user chose a formula and a dataset; they never saw the files' rows).
+
+    The damping problem is the one a user meets on the form's defaults, so it says what to do.
+    """
+    field = sources.get(problem.file) if problem.file else None
+    message = _FILE_PLACE.sub("", problem.message)
+    if "[damping]" in message and "previous" in message:
+        field = "previous"
+        message = (
+            "the formula damps each spoke against last year's allocations, and there is no "
+            "approved run for last year: choose the previous year's allocations or upload them"
+        )
+    if field is None:
+        field = "formula_version"
+    return Problem(message, column=field)
 
 
 def recalculate_run(run: FormulaRun) -> AllocationResult:

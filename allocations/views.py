@@ -182,7 +182,7 @@ def run_new():
     form = RunForm()
     form.formula_version.choices = [(v.id, v.title) for v in queries.list_formula_versions()]
     form.dataset.choices = [(d.id, d.title) for d in queries.list_datasets()]
-    form.previous.choices = [("", "None")] + [
+    form.previous.choices = [("", "Last year's approved run, when the formula damps")] + [
         (str(i), text) for i, text in queries.previous_run_choices()
     ]
     if request.method == "GET":
@@ -208,9 +208,7 @@ def run_new():
             )
         except DomainError as error:
             db.session.rollback()
-            summary_problems = attach_problems(
-                form, error.problems, lambda c: "pot" if c == "pot" else None
-            )
+            summary_problems = attach_problems(form, error.problems, show_location=False)
         else:
             flash(f"Ran {run.title}")
             return redirect(url_for("allocations.run_detail", run_id=run.id))
