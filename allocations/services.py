@@ -6,6 +6,7 @@ Every function here validates first and writes nothing when there is any problem
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -114,6 +115,9 @@ def import_indicator_dataset(
             "The indicators were not imported", [_problem("give the dataset a name", column="name")]
         )
     data = parse_indicator_table(read_table(content, filename))
+    problems = check_recipients_are_spokes(data, _spoke_codes())
+    if problems:
+        raise DomainError("The indicators were not imported", problems)
     latest = (
         db.session.scalar(
             select(func.max(IndicatorDataset.version)).where(IndicatorDataset.name == name)
@@ -137,6 +141,44 @@ def import_indicator_dataset(
     db.session.add(dataset)
     db.session.commit()
     return dataset
+
+
+def check_recipients_are_spokes(data: IndicatorData, spokes: list[str]) -> Problems:
+    """Every row whose recipient is not one of ``spokes``, with the nearest known code.
+
+    A partnership with no spokes set up yet has nothing to check against, so nothing is refused.
+
+    >>> from formulas.spec import IndicatorValue as V
+    >>> data = IndicatorData((V("bnes", "population", Decimal(1), row=4),), file="n.csv")
+    >>> print(*check_recipients_are_spokes(data, ["banes", "bristol"]))
+    n.csv, row 4, column recipient: 'bnes' is not a spoke of the partnership; did you mean 'banes'?
+    """
+    problems = Problems()
+    if not spokes:
+        return problems
+    known = set(spokes)
+    for value in data.values:
+        if value.recipient in known:
+            continue
+        nearest = difflib.get_close_matches(value.recipient, spokes, n=1, cutoff=0.5)
+        hint = f"did you mean {nearest[0]!r}?" if nearest else f"the spokes are {', '.join(spokes)}"
+        problems.add(
+            f"{value.recipient!r} is not a spoke of the partnership; {hint}",
+            file=data.file,
+            row=value.row,
+            column="recipient",
+        )
+    return problems
+
+
+def _spoke_codes() -> list[str]:
+    return list(
+        db.session.scalars(
+            select(Organisation.code)
+            .where(Organisation.kind == OrganisationKind.SPOKE)
+            .order_by(Organisation.code)
+        )
+    )
 
 
 def run_formula(
@@ -208,8 +250,8 @@ def _last_years_approved_run(spec: FormulaSpec) -> PreviousChoice | None:
     return PreviousChoice(run_id=run_id) if run_id is not None else None
 
 
-# "(formula.toml, row 18)" or "(the first is on row 4)" inside a message
-_FILE_PLACE = re.compile(r" \((?:[\w.-]+, |the first is on )(?:row|line) \d+\)")
+# "(formula.toml, row 18)", "(the first is on row 4)" or " on row 6" inside a message
+_FILE_PLACE = re.compile(r" \((?:[\w.-]+, |the first is on )(?:row|line) \d+\)| on row \d+")
 
 
 def _as_form_problem(problem: Problem, sources: dict[str | None, str]) -> Problem:
