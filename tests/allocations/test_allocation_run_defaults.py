@@ -77,3 +77,26 @@ def test_a_problem_with_the_dataset_names_the_dataset_field_not_a_file_row(clien
     assert response.status_code == 400
     assert 'href="#dataset"' in html
     assert "indicators.csv" not in html and not re.search(r"\brow \d", html)
+
+
+def test_the_demos_svd_formula_runs_on_the_forms_defaults(client, demo, sign_in):
+    """The walkthrough's case: svd-2024-25.toml damps, and "previous" was left at its default."""
+    from allocations.models import FormulaVersion, IndicatorDataset
+    from auth.roles import Role
+    from tests.builders import make_user
+
+    sign_in(make_user(role=Role.FINANCE, email="walker@example.org"))
+    svd = db.session.scalar(
+        select(FormulaVersion).where(
+            FormulaVersion.grant_code == "SVD", FormulaVersion.financial_year == "2024-25"
+        )
+    )
+    dataset = db.session.scalar(select(IndicatorDataset))
+    form = client.get("/runs/new").get_data(as_text=True)
+
+    response = post_run(client, svd, dataset)
+
+    assert "svd-2024-25.toml" not in form
+    assert response.status_code == 302, error_summary(response.get_data(as_text=True))
+    run = db.session.scalar(select(FormulaRun).where(FormulaRun.label == "Defaults"))
+    assert run.previous_label.endswith(": SVD 2023-24 (illustrative)")
