@@ -100,3 +100,30 @@ def test_the_demos_svd_formula_runs_on_the_forms_defaults(client, demo, sign_in)
     assert response.status_code == 302, error_summary(response.get_data(as_text=True))
     run = db.session.scalar(select(FormulaRun).where(FormulaRun.label == "Defaults"))
     assert run.previous_label.endswith(": SVD 2023-24 (illustrative)")
+
+
+def test_the_forms_own_first_choices_run_on_the_demo(client, demo, sign_in):
+    from auth.roles import Role
+    from tests.builders import make_user
+
+    sign_in(make_user(role=Role.FINANCE, email="walker@example.org"))
+    form = client.get("/runs/new").get_data(as_text=True)
+
+    def first_option(name: str) -> str:
+        select_html = form.split(f'name="{name}"', 1)[1].split("</select>", 1)[0]
+        return re.search(r'value="([^"]*)"', select_html).group(1)
+
+    response = client.post(
+        "/runs/new",
+        data={
+            "label": "",
+            "formula_version": first_option("formula_version"),
+            "dataset": first_option("dataset"),
+            "pot": "",
+            "previous": first_option("previous"),
+            "submit": "Run the formula",
+        },
+        content_type="multipart/form-data",
+    )
+
+    assert response.status_code == 302, error_summary(response.get_data(as_text=True))
