@@ -181,6 +181,9 @@ def _spoke_codes() -> list[str]:
     )
 
 
+EXPONENT = re.compile(r"\d[eE][+-]?\d")  # 1e6, 1.5E+3: a number in exponent notation
+
+
 def run_formula(
     *,
     formula_version_id: int,
@@ -194,6 +197,15 @@ def run_formula(
     version = _get(FormulaVersion, formula_version_id, "formula version")
     dataset = _get(IndicatorDataset, dataset_id, "indicator dataset")
     spec = load_spec(version)
+    if isinstance(pot, str) and EXPONENT.search(pot):
+        raise DomainError(
+            "The formula was not run",
+            [
+                _problem(
+                    f"{pot} is in exponent notation; write the amount out in full", column="pot"
+                )
+            ],
+        )
     try:
         pot_amount = spec.pot if pot in (None, "") else to_money(pot, field="pot")
     except MoneyError as error:

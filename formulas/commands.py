@@ -12,6 +12,7 @@ usage error (exit status 2).
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from formulas.report import (
 )
 
 FORMATS = ("table", "json", "csv", "xlsx")
+EXPONENT = re.compile(r"\d[eE][+-]?\d")  # 1e6, 1.5E+3: a number in exponent notation
 _EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
@@ -41,7 +43,7 @@ def formula() -> None:
 def _parse_pot(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Decimal | None:
     if value is None:
         return None
-    if "e" in value.lower():
+    if EXPONENT.search(value):
         raise click.BadParameter(
             f"{value} is in exponent notation; write the amount out in full, e.g. 1000000.00"
         )

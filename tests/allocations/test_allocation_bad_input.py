@@ -310,6 +310,7 @@ def test_a_previous_allocations_file_with_an_unknown_recipient_is_refused(client
         ("lots", "'lots' is not a number"),
         ("10.005", "more than two decimal places"),
         ("-1.00", "must not be negative"),
+        ("1e6", "1e6 is in exponent notation; write the amount out in full"),
     ],
 )
 def test_a_pot_that_is_not_an_amount_is_refused(client, finance, pot, message):

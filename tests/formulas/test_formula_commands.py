@@ -280,6 +280,7 @@ def test_a_recipient_with_values_for_an_unused_indicator_only_is_named_with_its_
 
 @pytest.mark.parametrize("pot", ["1e6", "1E3", "1.5e+3"])
 def test_a_pot_in_exponent_notation_is_a_usage_error(files, pot):
+    """Decimal would read 1e6 as a million; a finance officer writes it out."""
     result = run(files(), "--pot", pot)
 
     assert result.exit_code == 2
@@ -397,3 +398,10 @@ def test_a_missing_file_is_a_usage_error(files, tmp_path):
 
     assert result.exit_code == 2
     assert "nowhere.csv" in result.stderr and "does not exist" in result.stderr
+
+
+def test_a_pot_that_is_a_word_is_not_called_exponent_notation(files):
+    result = run(files(), "--pot", "twelve")
+
+    assert result.exit_code == 2
+    assert "'twelve' is not a number" in result.stderr
