@@ -123,3 +123,12 @@ def test_a_draft_plans_line_still_shows_its_form(client, setting, lead):
     html = client.get(f"/plans/{plan.id}/lines/{line.id}/edit").get_data(as_text=True)
 
     assert 'name="annual_budget"' in html and 'data-testid="line-summary"' not in html
+
+
+def test_a_locked_plans_details_show_read_only_too(client, setting, lead):
+    plan = make_plan(setting["bristol"], status=ReviewStatus.APPROVED)
+
+    html = client.get(f"/plans/{plan.id}/edit").get_data(as_text=True)
+
+    assert "Lee Lead" in page_text(html, testid="plan-details")
+    assert 'name="lead_name"' not in html and 'data-testid="locked"' in html
