@@ -1,7 +1,9 @@
 """Compare scenarios side by side (pure: plain run results in, rows out).
 
 The first run is the baseline; every other run shows its difference from it per recipient, in
-pounds and percent.
+pounds and percent. The user chooses the baseline (``baseline_first``); by default it is the
+approved run. Runs of different grants or years compare different pots, so ``describe_mixed``
+says so.
 
 >>> base = {"allocations": [{"recipient": "bristol", "amount": "100.00"}], "top_slices": []}
 >>> other = {"allocations": [{"recipient": "bristol", "amount": "110.00"}], "top_slices": []}
@@ -38,6 +40,60 @@ class ComparisonRow:
 class Comparison:
     rows: tuple[ComparisonRow, ...]
     totals: tuple[ComparisonCell, ...]
+
+
+@dataclass(frozen=True)
+class RunFacts:
+    """What the comparison needs to know about a run beyond its result."""
+
+    id: int
+    title: str
+    grant: str | None
+    financial_year: str | None
+    is_approved: bool
+
+
+def default_baseline(runs: Sequence[RunFacts]) -> int | None:
+    """The approved run among ``runs``, else the first.
+
+    >>> runs = [RunFacts(1, "A", "VRU", "2024-25", False), RunFacts(2, "B", "VRU", "2024-25", True)]
+    >>> default_baseline(runs)
+    2
+    """
+    for run in runs:
+        if run.is_approved:
+            return run.id
+    return runs[0].id if runs else None
+
+
+def baseline_first(runs: Sequence[RunFacts], baseline_id: int | None) -> list[RunFacts]:
+    """``runs`` with the baseline moved to the front (unchanged when it is not among them)."""
+    baseline = [r for r in runs if r.id == baseline_id]
+    return baseline + [r for r in runs if r.id != baseline_id]
+
+
+def describe_mixed(runs: Sequence[RunFacts]) -> str | None:
+    """A warning when the runs are not all of one grant and one year, else None.
+
+    >>> print(describe_mixed([RunFacts(1, "A", "VRU", "2024-25", True),
+    ...                       RunFacts(2, "B", "SVD", "2025-26", False)]))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    These runs are for different grants (SVD, VRU) and different years (2024-25, 2025-26):
+    their pots differ, so the differences are not like for like.
+    """
+    parts = []
+    grants = sorted({r.grant or "no grant" for r in runs})
+    years = sorted({r.financial_year or "no year" for r in runs})
+    if len(grants) > 1:
+        parts.append(f"different grants ({', '.join(grants)})")
+    if len(years) > 1:
+        parts.append(f"different years ({', '.join(years)})")
+    if not parts:
+        return None
+    return (
+        f"These runs are for {' and '.join(parts)}: their pots differ, so the differences are "
+        "not like for like."
+    )
 
 
 def amounts_by_recipient(result: Mapping[str, Any]) -> dict[str, tuple[Decimal, bool]]:

@@ -177,6 +177,13 @@ class CompareForm(FlaskForm):
     runs = SelectMultipleField(
         "Runs to compare", widget=GovCheckboxesInput(), coerce=int, choices=[]
     )
+    baseline = SelectField(
+        "Baseline",
+        widget=GovSelect(),
+        description="The other runs show their differences from this one",
+        choices=[],
+        validators=[Optional()],
+    )
     submit = SubmitField("Compare", widget=GovSubmitInput())
 
 

@@ -6,6 +6,8 @@ Every function here validates first and writes nothing when there is any problem
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -113,6 +115,9 @@ def import_indicator_dataset(
             "The indicators were not imported", [_problem("give the dataset a name", column="name")]
         )
     data = parse_indicator_table(read_table(content, filename))
+    problems = check_recipients_are_spokes(data, _spoke_codes())
+    if problems:
+        raise DomainError("The indicators were not imported", problems)
     latest = (
         db.session.scalar(
             select(func.max(IndicatorDataset.version)).where(IndicatorDataset.name == name)
@@ -138,6 +143,47 @@ def import_indicator_dataset(
     return dataset
 
 
+def check_recipients_are_spokes(data: IndicatorData, spokes: list[str]) -> Problems:
+    """Every row whose recipient is not one of ``spokes``, with the nearest known code.
+
+    A partnership with no spokes set up yet has nothing to check against, so nothing is refused.
+
+    >>> from formulas.spec import IndicatorValue as V
+    >>> data = IndicatorData((V("bnes", "population", Decimal(1), row=4),), file="n.csv")
+    >>> print(*check_recipients_are_spokes(data, ["banes", "bristol"]))
+    n.csv, row 4, column recipient: 'bnes' is not a spoke of the partnership; did you mean 'banes'?
+    """
+    problems = Problems()
+    if not spokes:
+        return problems
+    known = set(spokes)
+    for value in data.values:
+        if value.recipient in known:
+            continue
+        nearest = difflib.get_close_matches(value.recipient, spokes, n=1, cutoff=0.5)
+        hint = f"did you mean {nearest[0]!r}?" if nearest else f"the spokes are {', '.join(spokes)}"
+        problems.add(
+            f"{value.recipient!r} is not a spoke of the partnership; {hint}",
+            file=data.file,
+            row=value.row,
+            column="recipient",
+        )
+    return problems
+
+
+def _spoke_codes() -> list[str]:
+    return list(
+        db.session.scalars(
+            select(Organisation.code)
+            .where(Organisation.kind == OrganisationKind.SPOKE)
+            .order_by(Organisation.code)
+        )
+    )
+
+
+EXPONENT = re.compile(r"\d[eE][+-]?\d")  # 1e6, 1.5E+3: a number in exponent notation
+
+
 def run_formula(
     *,
     formula_version_id: int,
@@ -151,14 +197,36 @@ def run_formula(
     version = _get(FormulaVersion, formula_version_id, "formula version")
     dataset = _get(IndicatorDataset, dataset_id, "indicator dataset")
     spec = load_spec(version)
+    if isinstance(pot, str) and EXPONENT.search(pot):
+        raise DomainError(
+            "The formula was not run",
+            [
+                _problem(
+                    f"{pot} is in exponent notation; write the amount out in full", column="pot"
+                )
+            ],
+        )
     try:
         pot_amount = spec.pot if pot in (None, "") else to_money(pot, field="pot")
     except MoneyError as error:
         raise DomainError(
             "The formula was not run", [_problem(strip_field_prefix(error, "pot"), column="pot")]
         ) from None
+    if previous is None and spec.damping is not None:
+        previous = _last_years_approved_run(spec)
     previous_data, previous_label = _load_previous(previous)
-    result = calculate_allocations(spec, dataset_as_data(dataset), previous_data, pot_amount)
+    data = dataset_as_data(dataset)
+    try:
+        result = calculate_allocations(spec, data, previous_data, pot_amount)
+    except DomainError as error:
+        sources = {
+            spec.file: "formula_version",
+            data.file: "dataset",
+            previous_data.file if previous_data is not None else None: "previous",
+        }
+        raise DomainError(
+            error.message, [_as_form_problem(p, sources) for p in error.problems]
+        ) from None
     stream = _grant_stream(spec.grant) if spec.grant else None
     run = FormulaRun(
         label=(label or "").strip() or f"{version.title} on {dataset.title}",
@@ -177,6 +245,44 @@ def run_formula(
     db.session.add(run)
     db.session.commit()
     return run
+
+
+def _last_years_approved_run(spec: FormulaSpec) -> PreviousChoice | None:
+    """A damped formula's default previous amounts: last year's approved run for its grant."""
+    stream = _grant_stream(spec.grant) if spec.grant else None
+    if stream is None:
+        return None
+    run_id = db.session.scalar(
+        select(FormulaRun.id).where(
+            FormulaRun.grant_stream_id == stream.id,
+            FormulaRun.financial_year == spec.financial_year.previous().label,
+            FormulaRun.status == RunStatus.APPROVED,
+        )
+    )
+    return PreviousChoice(run_id=run_id) if run_id is not None else None
+
+
+# "(formula.toml, row 18)", "(the first is on row 4)" or " on row 6" inside a message
+_FILE_PLACE = re.compile(r" \((?:[\w.-]+, |the first is on )(?:row|line) \d+\)| on row \d+")
+
+
+def _as_form_problem(problem: Problem, sources: dict[str | None, str]) -> Problem:
+    """A problem with an input of a run, named by the run form's field instead of a file row
+    (the form's user chose a formula and a dataset; they never saw the files' rows).
+
+    The damping problem is the one a user meets on the form's defaults, so it says what to do.
+    """
+    field = sources.get(problem.file) if problem.file else None
+    message = _FILE_PLACE.sub("", problem.message)
+    if "[damping]" in message and "previous" in message:
+        field = "previous"
+        message = (
+            "the formula damps each spoke against last year's allocations, and there is no "
+            "approved run for last year: choose the previous year's allocations or upload them"
+        )
+    if field is None:
+        field = "formula_version"
+    return Problem(message, column=field)
 
 
 def recalculate_run(run: FormulaRun) -> AllocationResult:

@@ -9,7 +9,14 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from allocations import queries, services
-from allocations.comparison import amounts_by_recipient, compare_results
+from allocations.comparison import (
+    RunFacts,
+    amounts_by_recipient,
+    baseline_first,
+    compare_results,
+    default_baseline,
+    describe_mixed,
+)
 from allocations.forms import (
     ApproveRunForm,
     CompareForm,
@@ -182,7 +189,7 @@ def run_new():
     form = RunForm()
     form.formula_version.choices = [(v.id, v.title) for v in queries.list_formula_versions()]
     form.dataset.choices = [(d.id, d.title) for d in queries.list_datasets()]
-    form.previous.choices = [("", "None")] + [
+    form.previous.choices = [("", "Last year's approved run, when the formula damps")] + [
         (str(i), text) for i, text in queries.previous_run_choices()
     ]
     if request.method == "GET":
@@ -208,9 +215,7 @@ def run_new():
             )
         except DomainError as error:
             db.session.rollback()
-            summary_problems = attach_problems(
-                form, error.problems, lambda c: "pot" if c == "pot" else None
-            )
+            summary_problems = attach_problems(form, error.problems, show_location=False)
         else:
             flash(f"Ran {run.title}")
             return redirect(url_for("allocations.run_detail", run_id=run.id))
@@ -302,13 +307,33 @@ def run_export(run_id: int, fmt: str):
     abort(404)
 
 
+def facts_of(run: FormulaRun) -> RunFacts:
+    return RunFacts(
+        run.id,
+        run.title,
+        run.grant_stream.code if run.grant_stream else None,
+        run.financial_year,
+        run.status is RunStatus.APPROVED,
+    )
+
+
 @bp.route("/runs/compare")
 @permission_required(Permission.VIEW_FORMULAS)
 def run_compare():
     form = CompareForm(request.args)
     runs_available = queries.list_runs()
     form.runs.choices = [(r.id, f"{r.title} ({r.status.value})") for r in runs_available]
-    chosen = queries.runs_by_ids(request.args.getlist("runs", type=int))
+    form.baseline.choices = [("", "The approved run (or the first chosen)")] + [
+        (str(r.id), r.title) for r in runs_available
+    ]
+    chosen_ids = request.args.getlist("runs", type=int)
+    baseline_id = request.args.get("baseline", type=int)
+    if baseline_id is not None and baseline_id not in chosen_ids:
+        chosen_ids.append(baseline_id)  # the baseline is compared even when not ticked
+    by_id = {r.id: r for r in queries.runs_by_ids(chosen_ids)}
+    facts = [facts_of(run) for run in by_id.values()]
+    ordered = baseline_first(facts, baseline_id or default_baseline(facts))
+    chosen = [by_id[f.id] for f in ordered]
     comparison = compare_results([r.result for r in chosen]) if len(chosen) >= 2 else None
     chart = None
     if comparison is not None:
@@ -327,6 +352,7 @@ def run_compare():
         runs=chosen,
         comparison=comparison,
         chart=chart,
+        mixed=describe_mixed(ordered) if comparison is not None else None,
         too_few="submit" in request.args and len(chosen) < 2,
     )
 

@@ -88,7 +88,7 @@ def _stored_values(state: Any) -> dict[str, Any]:
 
 
 def _record_label(obj: Any) -> str:
-    for name in ("code", "email", "reference", "name", "title"):
+    for name in ("code", "email", "reference", "name", "title", "label"):
         value = getattr(obj, name, None)
         if isinstance(value, str) and value:
             return value[:254]

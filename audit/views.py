@@ -1,72 +1,67 @@
-"""Browse and filter the audit log (administrators and auditors; read only)."""
+"""Browse, filter and download the audit log (administrators and auditors; read only)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from flask import Blueprint, Response, render_template, request
 
-from flask import Blueprint, render_template, request
-from sqlalchemy import func, select
-
-from audit.models import AuditAction, AuditEvent
+from audit import queries
+from audit.describe import describe_actor, describe_value, field_name, record_type
+from audit.models import AuditAction
 from auth.permissions import permission_required
 from auth.roles import Permission
-from extensions import db
+from exports.csv_files import write_csv
+from web.templating import format_timestamp
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PAGE_SIZE = 50
-
-
-def _parse_date(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
-    except ValueError:
-        return None
+CSV_HEADER = ["When (UK time)", "Who", "Action", "Record type", "Record", "Reason", "Changes"]
 
 
 @bp.route("/")
 @permission_required(Permission.VIEW_AUDIT)
 def event_list():
-    filters = {
-        k: (request.args.get(k) or "").strip()
-        for k in ("table", "action", "actor", "record", "from", "to")
-    }
-    statement = select(AuditEvent)
-    if filters["table"]:
-        statement = statement.where(AuditEvent.table_name == filters["table"])
-    if filters["action"] in {a.value for a in AuditAction}:
-        statement = statement.where(AuditEvent.action == AuditAction(filters["action"]))
-    if filters["actor"]:
-        statement = statement.where(AuditEvent.actor_label.contains(filters["actor"]))
-    if filters["record"]:
-        statement = statement.where(
-            (AuditEvent.record_id == filters["record"])
-            | AuditEvent.record_label.contains(filters["record"])
-        )
-    if (start := _parse_date(filters["from"])) is not None:
-        statement = statement.where(AuditEvent.at >= start)
-    if (end := _parse_date(filters["to"])) is not None:
-        statement = statement.where(
-            AuditEvent.at < datetime.combine(end.date(), time.max, tzinfo=UTC)
-        )
+    filters = queries.EventFilters.from_args(request.args)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    events = db.session.scalars(
-        statement.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
-    tables = db.session.scalars(
-        select(AuditEvent.table_name).distinct().order_by(AuditEvent.table_name)
-    ).all()
+    total = queries.count_events(filters)
     return render_template(
         "audit/event_list.html",
-        events=events,
+        rows=queries.find_events(filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE),
         filters=filters,
-        tables=tables,
+        tables=queries.record_tables(),
         actions=list(AuditAction),
         page=page,
+        pages=max((total - 1) // PAGE_SIZE + 1, 1),
         total=total,
-        page_size=PAGE_SIZE,
+        record_type=record_type,
+        describe_actor=describe_actor,
+        describe_value=describe_value,
+        field_name=field_name,
+    )
+
+
+@bp.route("/events.csv")
+@permission_required(Permission.VIEW_AUDIT)
+def event_export():
+    filters = queries.EventFilters.from_args(request.args)
+    rows: list[list[object]] = [CSV_HEADER]
+    for row in queries.find_events(filters):
+        event = row.event
+        rows.append(
+            [
+                format_timestamp(event.at),
+                describe_actor(event.actor_label, row.user_name),
+                event.action.value,
+                record_type(event.table_name),
+                event.record_label or event.record_id,
+                event.reason,
+                "; ".join(
+                    f"{field_name(name)}: {describe_value(before)} to {describe_value(after)}"
+                    for name, before, after in event.changed_fields()
+                ),
+            ]
+        )
+    return Response(
+        write_csv(rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="audit-log.csv"'},
     )

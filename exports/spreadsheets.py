@@ -13,13 +13,17 @@ Cells by type:
 - ``Formula``: a formula the caller wrote (never text from a file), money-formatted, with its
   value as worked out now, so readers that do not recalculate still see the number;
 - ``None``: an empty cell.
+
+A sheet may also have a ``SheetLayout`` (``write_xlsx(sheets, layouts={"Sheet": ...})``): column
+widths and number formats that hold for rows a user adds, data validation on the rows to be
+filled, and a print set-up (landscape, fit to the page width, the header row on every page).
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -33,6 +37,38 @@ MAX_SHEET_NAME = 31
 
 
 @dataclass(frozen=True)
+class Validation:
+    """Excel data validation on rows ``first_row``..``last_row`` (0-based) of one column.
+
+    ``options`` are xlsxwriter's, e.g. ``{"validate": "list", "source": ["cash", "in_kind"]}``.
+    """
+
+    column: int
+    first_row: int
+    last_row: int
+    options: Mapping[str, object]
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    """How a sheet looks and prints beyond its cells.
+
+    ``widths``: column -> at least this many characters wide; ``formats``: column -> number
+    format for the whole column, so an amount typed into a new row shows as money too.
+    """
+
+    widths: Mapping[int, float] = field(default_factory=dict)
+    formats: Mapping[int, str] = field(default_factory=dict)
+    validations: Sequence[Validation] = ()
+    landscape: bool = False
+    fit_to_width: bool = False
+    repeat_header: bool = False
+
+
+PRINTABLE = SheetLayout(landscape=True, fit_to_width=True, repeat_header=True)
+
+
+@dataclass(frozen=True)
 class Formula:
     """A money formula such as ``=SUM(F2:F9)`` and its current value."""
 
@@ -40,7 +76,10 @@ class Formula:
     value: Decimal
 
 
-def write_xlsx(sheets: Mapping[str, Sequence[Sequence[object]]]) -> bytes:
+def write_xlsx(
+    sheets: Mapping[str, Sequence[Sequence[object]]],
+    layouts: Mapping[str, SheetLayout] | None = None,
+) -> bytes:
     """Write one worksheet per entry (in order) and return the workbook's bytes."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
@@ -59,12 +98,33 @@ def write_xlsx(sheets: Mapping[str, Sequence[Sequence[object]]]) -> bytes:
             for c, value in enumerate(row):
                 shown = _write_cell(sheet, r, c, value, format_for, header=(r == 0))
                 widths[c] = max(widths.get(c, 0), shown)
-        for c, width in widths.items():
-            sheet.set_column(c, c, min(max(width + 2, 8), 60))
+        layout = (layouts or {}).get(name, SheetLayout())
+        for c in sorted(set(widths) | set(layout.widths) | set(layout.formats)):
+            width = max(min(max(widths.get(c, 0) + 2, 8), 60), layout.widths.get(c, 0))
+            column_format = layout.formats.get(c)
+            sheet.set_column(c, c, width, format_for(column_format) if column_format else None)
         if rows:
             sheet.freeze_panes(1, 0)
+        _lay_out(sheet, layout)
     workbook.close()
     return buffer.getvalue()
+
+
+def _lay_out(sheet: Worksheet, layout: SheetLayout) -> None:
+    for validation in layout.validations:
+        sheet.data_validation(
+            validation.first_row,
+            validation.column,
+            validation.last_row,
+            validation.column,
+            dict(validation.options),
+        )
+    if layout.landscape:
+        sheet.set_landscape()
+    if layout.fit_to_width:
+        sheet.fit_to_pages(1, 0)  # one page wide, as many long as it takes
+    if layout.repeat_header:
+        sheet.repeat_rows(0)
 
 
 def _write_cell(

@@ -109,6 +109,8 @@ class AllocationResult:
     distributable: Decimal  # D: the pot less the top slices (and less any pence they took)
     allocations: tuple[RecipientExplanation, ...]
     damped: bool
+    # indicators in the data that the formula gives no weight (a needs assessment holds many)
+    unused_indicators: tuple[str, ...] = ()
 
     @property
     def rounding_unit(self) -> Decimal:
@@ -179,11 +181,12 @@ def _check_indicator_data(spec: FormulaSpec, data: IndicatorDataset) -> Problems
     weights = {w.indicator: w.weight for w in spec.indicators}
     spokes = sorted({v.recipient for v in data.values})
     seen: dict[tuple[str, str], int | None] = {}
-    unknown: dict[str, list[int | None]] = {}
     totals: dict[str, Decimal] = {}
     first_row: dict[str, int | None] = {}
+    rows_of: dict[str, list[tuple[str, int | None]]] = {}
     for item in data.values:
         key = (item.recipient, item.indicator)
+        rows_of.setdefault(item.recipient, []).append((item.indicator, item.row))
         if key in seen:
             problems.add(
                 f"a second value for {item.recipient} and {item.indicator}"
@@ -193,6 +196,8 @@ def _check_indicator_data(spec: FormulaSpec, data: IndicatorDataset) -> Problems
                 column="indicator",
             )
         seen.setdefault(key, item.row)
+        if item.indicator not in weights:
+            continue  # not used: listed with the result, never checked or counted
         usable = item.value.is_finite() and item.value >= 0
         if not usable:
             problems.add(
@@ -201,22 +206,9 @@ def _check_indicator_data(spec: FormulaSpec, data: IndicatorDataset) -> Problems
                 row=item.row,
                 column="value",
             )
-        if item.indicator not in weights:
-            unknown.setdefault(item.indicator, []).append(item.row)
-            continue
         total = totals.get(item.indicator, Decimal(0))
         totals[item.indicator] = total + item.value if usable else total
         first_row.setdefault(item.indicator, item.row)
-    known = ", ".join(weights)
-    for indicator, rows in unknown.items():
-        more = f" ({len(rows) - 1} more rows)" if len(rows) > 1 else ""
-        problems.add(
-            f"indicator {indicator!r} is not in the formula"
-            f"{' ' + spec.file if spec.file else ''} (it has: {known}){more}",
-            file=file,
-            row=rows[0],
-            column="indicator",
-        )
     for indicator in weights:
         if indicator not in totals:
             problems.add(
@@ -229,9 +221,10 @@ def _check_indicator_data(spec: FormulaSpec, data: IndicatorDataset) -> Problems
         missing = [s for s in spokes if (s, indicator) not in seen]
         for spoke in missing:
             problems.add(
-                f"{spoke} has no value for indicator {indicator}",
+                f"{spoke} has no value for indicator {indicator}{_values_it_has(rows_of[spoke])}",
                 file=file,
-                column="value",
+                row=rows_of[spoke][0][1],
+                column="recipient",
             )
         if totals[indicator] == 0:
             problems.add(
@@ -242,6 +235,14 @@ def _check_indicator_data(spec: FormulaSpec, data: IndicatorDataset) -> Problems
                 column="value",
             )
     return problems
+
+
+def _values_it_has(rows: list[tuple[str, int | None]]) -> str:
+    """`` (it has population on row 6, offences on row 12)``: where a recipient's values are."""
+    parts = [
+        f"{indicator} on row {row}" if row is not None else indicator for indicator, row in rows
+    ]
+    return f" (it has {', '.join(parts)})"
 
 
 def _describe_location(spec: FormulaSpec, key: str) -> str:
@@ -337,7 +338,11 @@ def _calculate(
         )
         for i, spoke in enumerate(spokes)
     )
-    return AllocationResult(spec, pot, top_slices, distributable, explanations, damped)
+    weighted = {w.indicator for w in spec.indicators}
+    unused = tuple(sorted({v.indicator for v in data.values} - weighted))
+    return AllocationResult(
+        spec, pot, top_slices, distributable, explanations, damped, unused_indicators=unused
+    )
 
 
 def _take_top_slices(spec: FormulaSpec, pot: Decimal) -> tuple[tuple[TopSliceAmount, ...], Decimal]:

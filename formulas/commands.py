@@ -12,6 +12,7 @@ usage error (exit status 2).
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,9 +22,16 @@ from core.money import MoneyError, to_money
 from core.problems import DomainError
 from exports.spreadsheets import write_xlsx
 from formulas.files import run_formula_files
-from formulas.report import build_json, build_sheets, format_csv, format_table
+from formulas.report import (
+    build_json,
+    build_sheets,
+    describe_unused,
+    format_csv,
+    format_table,
+)
 
 FORMATS = ("table", "json", "csv", "xlsx")
+EXPONENT = re.compile(r"\d[eE][+-]?\d")  # 1e6, 1.5E+3: a number in exponent notation
 _EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
@@ -35,6 +43,10 @@ def formula() -> None:
 def _parse_pot(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Decimal | None:
     if value is None:
         return None
+    if EXPONENT.search(value):
+        raise click.BadParameter(
+            f"{value} is in exponent notation; write the amount out in full, e.g. 1000000.00"
+        )
     try:
         pot = to_money(value, field="--pot")
     except MoneyError as error:
@@ -88,6 +100,8 @@ def run(
         result = run_formula_files(formula_file, indicators_file, previous_file, pot)
     except DomainError as error:
         raise click.ClickException(str(error)) from None
+    if result.unused_indicators and output_format != "table":
+        click.echo(describe_unused(result.unused_indicators), err=True)
     if output_format == "xlsx":
         content: bytes | str = write_xlsx(build_sheets(result))
     elif output_format == "json":

@@ -58,6 +58,12 @@ def build_json(result: AllocationResult) -> dict[str, Any]:
             {"recipient": s.recipient, "amount": format_plain(s.amount)} for s in result.top_slices
         ],
         "total": format_plain(result.total),
+        # only when there are some, so runs stored before the key existed still compare equal
+        **(
+            {"unused_indicators": list(result.unused_indicators)}
+            if result.unused_indicators
+            else {}
+        ),
     }
 
 
@@ -160,7 +166,14 @@ def format_table(result: AllocationResult) -> str:
                 ]
             )
     lines += _align(rows)
+    if result.unused_indicators:
+        lines += ["", describe_unused(result.unused_indicators)]
     return "\n".join(lines) + "\n"
+
+
+def describe_unused(indicators: tuple[str, ...] | list[str]) -> str:
+    """``Not used (the formula gives them no weight): knife_crime, nte_density``."""
+    return f"Not used (the formula gives them no weight): {', '.join(indicators)}"
 
 
 def build_sheets(result: AllocationResult) -> dict[str, list[list[object]]]:

@@ -22,6 +22,7 @@ from core.problems import Problem
 from extensions import db
 from grants.awards.models import GrantAward
 from grants.deadlines import Deadlines, is_overdue
+from grants.plans.changes import LineChange, LineFacts, compare_lines
 from grants.plans.checks import (
     PlanHeader,
     PlanLineFigures,
@@ -282,3 +283,41 @@ def plan_list_totals(rows: list[PlanListRow]) -> dict[str, tuple[Decimal, Decima
         )
         for code in sorted(codes)
     }
+
+
+def changes_from_previous_version(
+    plan: DeliveryPlan,
+) -> tuple[DeliveryPlan | None, list[LineChange]]:
+    """The version before ``plan`` (None for the first) and what changed from it, line by line."""
+    previous = db.session.scalar(
+        select(DeliveryPlan)
+        .where(
+            DeliveryPlan.recipient_id == plan.recipient_id,
+            DeliveryPlan.financial_year == plan.financial_year,
+            DeliveryPlan.version < plan.version,
+        )
+        .order_by(DeliveryPlan.version.desc())
+        .limit(1)
+    )
+    if previous is None:
+        return None, []
+    return previous, compare_lines(
+        [_line_facts(line) for line in previous.lines], [_line_facts(line) for line in plan.lines]
+    )
+
+
+def _line_facts(line: PlanLine) -> LineFacts:
+    return LineFacts(
+        line.line_ref,
+        line.title,
+        line.grant_stream.code,
+        line.annual_budget,
+        line.profile,
+        (
+            ("category", line.category.label),
+            ("cost type", f"{line.cost_type.label}, {line.spend_type.label.lower()}"),
+            ("provider", line.provider or "none"),
+            ("YEF strand", line.yef_strand or "none"),
+            ("output targets", line.output_targets or "none"),
+        ),
+    )

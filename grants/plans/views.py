@@ -407,6 +407,7 @@ def _render_detail(
     editable = plan.status.is_editable and _can_edit_for(plan.recipient)
     versions = plan_queries.plan_versions(plan.recipient_id, plan.financial_year)
     due = plan_queries.plan_due(plan.financial_year)
+    previous, changes = plan_queries.changes_from_previous_version(plan)
     return render_template(
         "grants/plans/plan_detail.html",
         plan=plan,
@@ -420,6 +421,8 @@ def _render_detail(
         can_edit=_can_edit_for(plan.recipient),
         is_latest=versions[0].id == plan.id,
         versions=versions,
+        previous=previous,
+        changes=changes,
         share=format_share,
         ReviewStatus=ReviewStatus,
         form=form,

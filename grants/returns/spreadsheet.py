@@ -99,13 +99,10 @@ def read_return_workbook(content: bytes, filename: str) -> ParsedReturn:
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
         names = {name.strip().lower(): name for name in workbook.sheet_names}
-        sheets = {
-            wanted: [
-                [cell_text(c) for c in row]
-                for row in workbook.get_sheet_by_name(names[wanted.lower()]).to_python(
-                    skip_empty_area=False
-                )
-            ]
+        raw = {
+            wanted: workbook.get_sheet_by_name(names[wanted.lower()]).to_python(
+                skip_empty_area=False
+            )
             for wanted in (RETURN_SHEET, SPEND_SHEET, MATCH_SHEET, REACH_SHEET, INTERVENTIONS_SHEET)
             if wanted.lower() in names
         }
@@ -114,6 +111,7 @@ def read_return_workbook(content: bytes, filename: str) -> ParsedReturn:
             f"{filename} was not imported",
             [Problem(f"not a readable XLSX workbook ({error})", file=filename)],
         ) from None
+    sheets = {name: [[cell_text(c) for c in row] for row in rows] for name, rows in raw.items()}
     problems = Problems()
     for wanted in (RETURN_SHEET, SPEND_SHEET, MATCH_SHEET, REACH_SHEET):
         if wanted not in sheets:
@@ -123,6 +121,16 @@ def read_return_workbook(content: bytes, filename: str) -> ParsedReturn:
             )
     about, rows = _read_about(sheets.get(RETURN_SHEET), problems)
     lines = _read_spend(sheets.get(SPEND_SHEET), problems)
+    # A total that does not add up is most often an amount pasted as text, which the sheet's
+    # own SUM leaves out (we read it as the amount it says): name each such cell.
+    short = tuple(
+        p.column
+        for p in problems
+        if p.file == f"{SPEND_SHEET} sheet"
+        and p.column in SPEND_AMOUNTS
+        and p.message.startswith("the total ")
+    )
+    problems.extend(amounts_written_as_text(raw.get(SPEND_SHEET), SPEND_SHEET, short))
     entries = ReturnEntries(
         lines=lines or (),
         match_lines=_read_match(sheets.get(MATCH_SHEET), problems),
@@ -145,6 +153,48 @@ def read_return_workbook(content: bytes, filename: str) -> ParsedReturn:
         problems=tuple(problems),
         intervention_records=sheets.get(INTERVENTIONS_SHEET),
     )
+
+
+SPEND_AMOUNTS = ("actual", "forecast_remaining")
+
+
+def amounts_written_as_text(
+    rows: list[list[object]] | None, sheet: str, names: tuple[str, ...]
+) -> Problems:
+    """Each amount cell in the columns ``names`` that holds text which reads as money, such as
+    ``'1,250.00`` pasted from elsewhere: the sheet's own SUM leaves text out, so its total falls
+    short. (Text that is not money at all is a problem of its own, found when it is read.)
+
+    >>> rows = [["line_ref", "actual"], ["V1", 1250.0], ["V2", "£1,250.00"], ["V3", "lots"]]
+    >>> [(p.file, p.row, p.column) for p in amounts_written_as_text(rows, "Spend", ("actual",))]
+    [('Spend sheet', 3, 'actual')]
+    """
+    problems = Problems()
+    if not rows:
+        return problems
+    header = [cell_text(c).lower() for c in rows[0]]
+    for name in names:
+        if name not in header:
+            continue
+        index = header.index(name)
+        for number, row in enumerate(rows[1:], start=2):
+            cell = row[index] if index < len(row) else None
+            if not isinstance(cell, str) or not cell.strip():
+                continue
+            if row and cell_text(row[0]).lower() == "total":
+                continue  # the Total row is the sheet's own; its mismatch is checked apart
+            try:
+                amount = to_money(cell)
+            except MoneyError:
+                continue
+            problems.add(
+                f"the amount {format_gbp(amount)} is text, not a number, so the sheet's own "
+                "total leaves it out; type it again as a number",
+                file=f"{sheet} sheet",
+                row=number,
+                column=name,
+            )
+    return problems
 
 
 def _columns(

@@ -9,7 +9,7 @@ from commissioning.interventions.return_sheet import sheet_rows as intervention_
 from core.financial_year import FinancialYear, FinancialYearError
 from core.money import ZERO
 from core.problems import DomainError, Problem, Problems
-from exports.spreadsheets import Formula, write_xlsx
+from exports.spreadsheets import MONEY_FORMAT, Formula, SheetLayout, Validation, write_xlsx
 from grants.plans.models import PlanLine
 from grants.plans.queries import approved_plan_for
 from grants.returns import queries
@@ -29,6 +29,17 @@ SPEND_REQUIRED = ("line_ref", "actual", "forecast_remaining", "variance_reason")
 MATCH_COLUMNS = ("contributor", "kind", "amount", "evidence_reference", "valuation_basis")
 MATCH_REQUIRED = ("contributor", "kind", "amount")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Wide enough for £999,999.99 in a spreadsheet's default font, with room to spare.
+MONEY_WIDTH = 16
+# Rows of the Match funding sheet that keep their £ format and checks when a user adds them.
+MATCH_ROWS = 200
+_AMOUNT = {
+    "validate": "decimal",
+    "criteria": ">=",
+    "value": 0,
+    "error_title": "Not an amount",
+    "error_message": "Enter an amount in pounds of 0 or more, such as 1250.00",
+}
 
 
 def template_filename(
@@ -169,5 +180,59 @@ def _workbook(
             REACH_SHEET: reach,
             # Reach per intervention, for the interventions register (commissioning).
             INTERVENTIONS_SHEET: intervention_sheet_rows(recipient.id, financial_year, quarter),
-        }
+        },
+        _layouts(len(lines)),
     )
+
+
+def _layouts(line_count: int) -> dict[str, SheetLayout]:
+    """Widths, £ formats, checks on the cells to fill in, and a print set-up for every sheet:
+    landscape, one page wide, the header row repeated on every page."""
+    printable = {"landscape": True, "fit_to_width": True, "repeat_header": True}
+    money = dict.fromkeys(range(3, 7), MONEY_FORMAT)  # annual_budget .. forecast_remaining
+    return {
+        RETURN_SHEET: SheetLayout(widths={0: 16, 1: 40, 2: 60}, **printable),
+        SPEND_SHEET: SheetLayout(
+            widths={0: 10, 1: 36, 2: 20, **dict.fromkeys(range(3, 7), MONEY_WIDTH), 7: 50},
+            formats=money,
+            validations=[Validation(column, 1, max(line_count, 1), _AMOUNT) for column in (5, 6)],
+            **printable,
+        ),
+        MATCH_SHEET: SheetLayout(
+            widths={0: 30, 1: 10, 2: MONEY_WIDTH, 3: 24, 4: 40},
+            formats={2: MONEY_FORMAT},
+            validations=[
+                Validation(
+                    1,
+                    1,
+                    MATCH_ROWS,
+                    {
+                        "validate": "list",
+                        "source": ["cash", "in_kind"],
+                        "error_title": "Not a kind of match funding",
+                        "error_message": "Choose cash or in_kind",
+                    },
+                ),
+                Validation(2, 1, MATCH_ROWS, _AMOUNT),
+            ],
+            **printable,
+        ),
+        REACH_SHEET: SheetLayout(
+            widths={0: 40, 1: 12},
+            validations=[
+                Validation(
+                    1,
+                    1,
+                    len(REACH_BANDS),
+                    {
+                        "validate": "integer",
+                        "criteria": ">=",
+                        "value": 0,
+                        "error_title": "Not a number of people",
+                        "error_message": "Enter a whole number of 0 or more",
+                    },
+                )
+            ],
+            **printable,
+        ),
+    }

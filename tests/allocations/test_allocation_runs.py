@@ -249,14 +249,55 @@ def test_two_scenarios_side_by_side_with_the_difference_against_the_first(client
     assert rows[-1] == ["Total", "£1,000.00", "£1,100.00", "+£100.00"]
 
 
-def test_the_order_chosen_decides_the_baseline(client, finance):
+def test_the_approved_run_is_the_baseline_by_default_whatever_the_order(client, finance):
     first = make_approved_run(label="This year")
     second = next_year()
 
     html = compare(client, second, first)
 
-    assert f"Differences are against the first run, <strong>Run {second.id}: Next year" in html
+    assert f"against the baseline, <strong>Run {first.id}: This year" in html
+    assert table_rows(html, "comparison")[3] == ["bristol", "£252.00", "£277.20", "+£25.20 +10.00%"]
+
+
+def test_the_user_chooses_the_baseline(client, finance):
+    first = make_approved_run(label="This year")
+    second = next_year()
+
+    html = client.get(
+        f"/runs/compare?runs={first.id}&runs={second.id}&baseline={second.id}&submit=Compare"
+    ).get_data(as_text=True)
+
+    assert f"against the baseline, <strong>Run {second.id}: Next year" in html
     assert table_rows(html, "comparison")[3] == ["bristol", "£277.20", "£252.00", "-£25.20 -9.09%"]
+    assert f'<option selected value="{second.id}">' in html or (
+        f'value="{second.id}" selected' in html
+    )
+
+
+def test_a_baseline_that_was_not_ticked_is_compared_too(client, finance):
+    first = make_approved_run(label="This year")
+    second = next_year()
+
+    html = client.get(
+        f"/runs/compare?runs={second.id}&baseline={first.id}&submit=Compare"
+    ).get_data(as_text=True)
+
+    assert table_rows(html, "comparison")[3] == ["bristol", "£252.00", "£277.20", "+£25.20 +10.00%"]
+
+
+def test_runs_of_different_years_or_grants_are_compared_with_a_warning(client, finance):
+    first = make_approved_run(label="This year")
+    svd = make_run(
+        formula=make_formula_version(name="SVD formula", grant="SVD"), dataset=first.dataset
+    )
+
+    different_year = compare(client, first, next_year())
+    different_grant = compare(client, first, svd)
+    same = compare(client, first, make_run(formula=first.formula_version, pot="800.00"))
+
+    assert "different years (2024-25, 2025-26)" in page_text(different_year, testid="mixed-runs")
+    assert "different grants (SVD, VRU)" in page_text(different_grant, testid="mixed-runs")
+    assert 'data-testid="mixed-runs"' not in same
 
 
 def test_three_runs_compared_each_against_the_first(client, finance):

@@ -225,15 +225,22 @@ def test_a_rounding_unit_other_than_pence_or_pounds(files):
     ) in message
 
 
-def test_an_indicator_in_the_data_that_is_not_in_the_formula(files):
-    paths = files(indicators=INDICATORS_CSV + "alpha,knife_crime,3,Police,2024-03-31\n")
+def test_indicators_the_formula_does_not_use_are_listed_as_not_used_and_the_run_goes_on(files):
+    extra = "alpha,knife_crime,3,Police,2024-03-31\nbeta,nte_density,7,Police,2024-03-31\n"
+    paths = files(indicators=INDICATORS_CSV + extra)
 
-    message = refused(run(paths))
+    table = run(paths)
+    as_json = run(paths, "--format", "json")
 
-    assert (
-        f"{paths['needs.csv']}, row 8, column indicator: indicator 'knife_crime' is not in the "
-        f"formula {paths['formula.toml']} (it has: population, offences)"
-    ) in message
+    assert table.exit_code == 0, table.output
+    assert "Not used (the formula gives them no weight): knife_crime, nte_density" in table.stdout
+    assert json.loads(as_json.stdout)["unused_indicators"] == ["knife_crime", "nte_density"]
+    assert "Not used (the formula gives them no weight)" in as_json.stderr
+    assert json.loads(as_json.stdout)["total"] == "1000.00"
+
+
+def test_a_run_without_unused_indicators_has_no_unused_key(files):
+    assert "unused_indicators" not in json.loads(run(files(), "--format", "json").stdout)
 
 
 def test_an_indicator_in_the_formula_with_no_data(files):
@@ -255,8 +262,29 @@ def test_a_spoke_missing_a_value(files):
     message = refused(run(paths))
 
     assert (
-        f"{paths['needs.csv']}, column value: beta has no value for indicator offences" in message
-    )
+        f"{paths['needs.csv']}, row 4, column recipient: beta has no value for indicator "
+        "offences (it has population on row 4)"
+    ) in message
+
+
+def test_a_recipient_with_values_for_an_unused_indicator_only_is_named_with_its_rows(files):
+    paths = files(indicators=INDICATORS_CSV + "gamme,population_typo,3,ONS,2024-03-31\n")
+
+    message = refused(run(paths))
+
+    assert (
+        f"{paths['needs.csv']}, row 8, column recipient: gamme has no value for indicator "
+        "population (it has population_typo on row 8)"
+    ) in message
+
+
+@pytest.mark.parametrize("pot", ["1e6", "1E3", "1.5e+3"])
+def test_a_pot_in_exponent_notation_is_a_usage_error(files, pot):
+    """Decimal would read 1e6 as a million; a finance officer writes it out."""
+    result = run(files(), "--pot", pot)
+
+    assert result.exit_code == 2
+    assert f"{pot} is in exponent notation; write the amount out in full" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -370,3 +398,10 @@ def test_a_missing_file_is_a_usage_error(files, tmp_path):
 
     assert result.exit_code == 2
     assert "nowhere.csv" in result.stderr and "does not exist" in result.stderr
+
+
+def test_a_pot_that_is_a_word_is_not_called_exponent_notation(files):
+    result = run(files(), "--pot", "twelve")
+
+    assert result.exit_code == 2
+    assert "'twelve' is not a number" in result.stderr
