@@ -68,7 +68,7 @@ def test_a_restore_killed_half_way_writes_nothing(
 
     assert process.returncode == -signal.SIGKILL, [*printed, rest, errors]
     assert rest == ""
-    assert printed[-1].startswith("  users: 10 rows")
+    assert printed[-1].startswith("  users: ")
     if backend == "sqlite":
         # The killed transaction left its rollback journal behind: rows had been written.
         assert Path(database_url.removeprefix("sqlite:///") + "-journal").exists()

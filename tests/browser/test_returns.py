@@ -28,7 +28,7 @@ def test_a_spoke_lead_submits_a_quarter_and_finance_approves_it(app, live_server
     sign_in(page, live_server, setup.lead.email)
     page.goto(live_server + "/returns?year=2024-25")
     assert axe_violations(page) == []
-    page.get_by_role("link", name="Start the VRU Q1 return").click()
+    page.get_by_role("link", name="Start the VRU grant Q1 return").click()
     page.get_by_role("button", name="Start the return").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Bristol")
@@ -71,7 +71,7 @@ def test_a_spoke_lead_submits_a_quarter_and_finance_approves_it(app, live_server
 
     sign_in(page, live_server, "fran@example.org")
     page.goto(live_server + "/returns?year=2024-25")
-    page.get_by_role("link", name="View Bristol VRU Q1 return").click()
+    page.get_by_role("link", name="View Bristol VRU grant Q1 return").click()
     expect(page.get_by_test_id("return-status")).to_contain_text("Certified by")
     assert axe_violations(page) == []
     page.get_by_role("button", name="Approve and lock the return").click()

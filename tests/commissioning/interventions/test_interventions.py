@@ -127,7 +127,7 @@ def test_yef_strands_are_editable_reference_data_with_an_as_of_date(demo, client
         },
     )
 
-    assert "31 Mar 2024" in listing
+    assert "31 March 2024" in listing
     assert response.status_code == 302
     assert db.session.get(YefStrand, strand.id).evidence == "moderate"
 
