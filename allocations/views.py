@@ -36,6 +36,7 @@ from extensions import db
 from formulas.report import build_sheets, format_csv
 from reference.queries import list_grant_streams
 from web.forms import attach_problems
+from web.params import year_or_404
 
 bp = Blueprint("allocations", __name__)
 
@@ -361,7 +362,7 @@ def run_compare():
 @permission_required(Permission.VIEW_ALLOCATIONS)
 def allocation_list():
     years = queries.allocation_years(current_user)
-    year = request.args.get("year") or (years[0] if years else None)
+    year = year_or_404(request.args.get("year")) or (years[0] if years else None)
     allocations = queries.allocations_for(current_user, financial_year=year)
     history = queries.allocations_for(current_user, financial_year=year, include_superseded=True)
     superseded = [a for a in history if a.status.value == "superseded"]

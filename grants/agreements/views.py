@@ -30,6 +30,7 @@ from grants.awards import queries as award_queries
 from grants.vocabulary import AgreementStatus
 from reference.queries import current_financial_year
 from web.forms import show_problems
+from web.params import year_or_404
 
 bp = Blueprint("agreements", __name__)
 
@@ -37,7 +38,7 @@ bp = Blueprint("agreements", __name__)
 @bp.route("/agreements")
 @permission_required(Permission.VIEW_GRANTS)
 def agreement_list():
-    year = request.args.get("year") or None
+    year = year_or_404(request.args.get("year"))
     agreements = queries.agreements_for(current_user, financial_year=year)
     return render_template(
         "grants/agreements/agreement_list.html",

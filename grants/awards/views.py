@@ -22,6 +22,7 @@ from grants.awards.models import GrantAward
 from grants.vocabulary import AwardStatus, VariationKind
 from reference.queries import current_financial_year, list_grant_streams
 from web.forms import show_problems
+from web.params import year_or_404
 
 bp = Blueprint("awards", __name__)
 
@@ -202,7 +203,7 @@ def _award_data(award: GrantAward) -> dict[str, Any]:
 @bp.route("/variations")
 @permission_required(Permission.VIEW_GRANTS)
 def variation_list():
-    year = request.args.get("year") or None
+    year = year_or_404(request.args.get("year"))
     return render_template(
         "grants/awards/variation_list.html",
         year=year,

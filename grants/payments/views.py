@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from auth.permissions import permission_required
 from auth.roles import Permission
-from core.financial_year import FinancialYear, FinancialYearError
 from core.problems import DomainError
 from extensions import db
 from grants.awards import queries as award_queries
@@ -16,6 +15,7 @@ from grants.payments.forms import PaymentForm
 from grants.payments.spreadsheet import XLSX_MIMETYPE, position_workbook
 from reference.queries import current_financial_year, list_grant_streams
 from web.forms import show_problems
+from web.params import year_or_404
 
 bp = Blueprint("payments", __name__)
 
@@ -23,7 +23,7 @@ bp = Blueprint("payments", __name__)
 @bp.route("/payments")
 @permission_required(Permission.VIEW_GRANTS)
 def position():
-    year = _year_or_404(request.args.get("year") or current_financial_year().label)
+    year = year_or_404(request.args.get("year") or current_financial_year().label)
     years = sorted(set(award_queries.allocation_years()) | {year}, reverse=True)
     return render_template(
         "grants/payments/position.html",
@@ -37,7 +37,7 @@ def position():
 @bp.route("/payments/position-<year>.xlsx")
 @permission_required(Permission.VIEW_GRANTS)
 def position_xlsx(year: str):
-    year = _year_or_404(year)
+    year = year_or_404(year)
     content = position_workbook(queries.position_report(year, current_user))
     return Response(
         content,
@@ -51,7 +51,7 @@ def position_xlsx(year: str):
 @bp.route("/payments/new", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_GRANTS)
 def payment_new():
-    year = _year_or_404(request.args.get("year") or current_financial_year().label)
+    year = year_or_404(request.args.get("year") or current_financial_year().label)
     form = PaymentForm()
     form.recipient.choices = [("", "Choose")] + [
         (o.code, o.name) for o in award_queries.recipients()
@@ -88,10 +88,3 @@ def payment_new():
     return render_template(
         "grants/payments/payment_new.html", form=form, year=year, summary_problems=summary_problems
     ), status
-
-
-def _year_or_404(text: str) -> str:
-    try:
-        return FinancialYear.parse(text).label
-    except FinancialYearError:
-        abort(404)

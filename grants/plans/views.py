@@ -18,7 +18,6 @@ from flask_wtf import FlaskForm
 from auth.permissions import permission_required
 from auth.roles import Permission
 from auth.scoping import can_edit_for, ensure_can_edit_for, ensure_spoke_visible
-from core.financial_year import FinancialYear, FinancialYearError
 from core.problems import DomainError, Problem
 from extensions import db
 from grants.plans import queries as plan_queries
@@ -38,6 +37,7 @@ from grants.plans.models import DeliveryPlan, PlanLine
 from grants.vocabulary import ReviewStatus
 from reference.queries import current_financial_year
 from web.forms import attach_problems
+from web.params import year_or_404
 
 bp = Blueprint("plans", __name__)
 
@@ -69,7 +69,7 @@ def plan_list():
     known = plan_queries.plan_years(current_user)
     current = current_financial_year().label
     # Without a chosen year: the current one, unless it has nothing yet and an earlier one has.
-    year = _year_or_404(
+    year = year_or_404(
         request.args.get("year") or (current if current in known or not known else known[0])
     )
     years = sorted(set(known) | {year, current}, reverse=True)
@@ -470,13 +470,6 @@ def _line_or_404(plan: DeliveryPlan, line_id: int) -> PlanLine:
     if line is None:
         abort(404)
     return line
-
-
-def _year_or_404(text: str) -> str:
-    try:
-        return FinancialYear.parse(text).label
-    except FinancialYearError:
-        abort(404)
 
 
 def _line_form() -> PlanLineForm:

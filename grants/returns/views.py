@@ -20,7 +20,7 @@ from markupsafe import Markup
 from auth.permissions import can, permission_required
 from auth.roles import Permission
 from auth.scoping import can_edit_for, ensure_can_edit_for, ensure_spoke_visible
-from core.financial_year import FinancialYear, FinancialYearError, quarter_label
+from core.financial_year import quarter_label
 from core.problems import DomainError
 from exports.charts import Series, grouped_bar_chart
 from extensions import db
@@ -44,6 +44,7 @@ from grants.returns.template import XLSX_MIMETYPE, build_template_for
 from grants.returns.underspend import Move, suggest_moves
 from grants.vocabulary import REACH_BANDS
 from reference.queries import current_financial_year
+from web.params import year_or_404
 
 bp = Blueprint("returns", __name__)
 
@@ -54,7 +55,7 @@ bp = Blueprint("returns", __name__)
 @bp.route("/returns")
 @permission_required(Permission.VIEW_RETURNS)
 def return_list():
-    year = _year_or_404(request.args.get("year") or current_financial_year().label)
+    year = year_or_404(request.args.get("year") or current_financial_year().label)
     years = sorted(set(queries.return_years(current_user)) | {year}, reverse=True)
     rows = queries.return_grid(current_user, year)
     return render_template(
@@ -377,7 +378,7 @@ def return_import(return_id: int):
 @bp.route("/returns/underspend")
 @permission_required(Permission.VIEW_RETURNS)
 def return_underspend():
-    year = _year_or_404(request.args.get("year") or current_financial_year().label)
+    year = year_or_404(request.args.get("year") or current_financial_year().label)
     quarter = request.args.get("quarter", type=int)
     if quarter not in (None, 1, 2, 3, 4):
         abort(404)
@@ -455,7 +456,7 @@ def _variation_url(year: str, quarter: int | None, stream: str, args: dict[str, 
 @permission_required(Permission.REVIEW_RETURNS)
 def return_close():
     source = request.form if request.method == "POST" else request.args
-    year = _year_or_404(source.get("year") or current_financial_year().label)
+    year = year_or_404(source.get("year") or current_financial_year().label)
     grant = (source.get("grant") or "").upper()
     streams = queries.list_streams()
     preview = year_status.close_preview(grant, year) if grant else None
@@ -516,13 +517,6 @@ def _can_fill_in(ret: QuarterlyReturn) -> bool:
 
 def _status_for(error: DomainError) -> int:
     return 409 if error.message == services.STALE_MESSAGE else 400
-
-
-def _year_or_404(text: str) -> str:
-    try:
-        return FinancialYear.parse(text).label
-    except FinancialYearError:
-        abort(404)
 
 
 def _spend_chart(ret: QuarterlyReturn, figures: queries.ReturnFigures) -> Markup:
