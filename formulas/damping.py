@@ -188,7 +188,10 @@ def _apply_ceilings(
             )
         scale = Decimal(0)
     else:
-        scale = left / free_total
+        # Pinning only ever cuts spokes down to their ceilings, so the others are scaled up:
+        # s >= 1 exactly. The division's last digit may land a hair below 1, which would put a
+        # spoke held at its floor a hair under it (found by the property test), so hold s at 1.
+        scale = max(left / free_total, Decimal(1))
     return [
         _ceiling_of(bounds[i]) if i in pinned else amount * scale
         for i, amount in enumerate(amounts)

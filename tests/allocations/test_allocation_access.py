@@ -103,7 +103,7 @@ def test_a_spoke_lead_sees_only_their_own_allocation(client, sign_in, runs):
 
     assert table_rows(html, "allocations") == [
         ["Grant", "Recipient", "Allocation", "From"],
-        ["VRU", "Bristol", "£277.20", f"Run {runs[1].id}, decision DN-2"],
+        ["VRU grant", "Bristol", "£277.20", f"Run {runs[1].id}, decision DN-2"],
     ]
     main = html[html.find("<main") :]
     superseded = main[main.find("Superseded allocations") :]

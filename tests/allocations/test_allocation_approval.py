@@ -75,12 +75,12 @@ def test_the_approved_allocations_are_listed_with_the_decision(client, finance):
 
     rows = table_rows(html, "allocations")
     assert rows[1] == [
-        "VRU",
+        "VRU grant",
         "VRP Hub (top slice)",
         "£100.00",
         f"Run {run.id}: Test formula v1 on Needs v1, decision PCC-DN-2024-019",
     ]
-    assert rows[3][:3] == ["VRU", "Bristol", "£252.00"]
+    assert rows[3][:3] == ["VRU grant", "Bristol", "£252.00"]
     assert rows[-1] == ["Total VRU", "£1,000.00", ""]
     assert "Approved" in page_text(html, css_class="govuk-list")
 
@@ -327,4 +327,7 @@ def test_the_approve_page_warns_when_variations_changed_the_allocations(demo, cl
 
     page = client.get(f"/runs/{draft.id}").get_data(as_text=True)
     assert "variations-warning" in page
-    assert "1 recorded variation changed the current VRU 2024-25 allocations" in page
+    assert (
+        "1 recorded variation changed the current Violence Reduction Unit grant 2024-25 "
+        "allocations" in page
+    )

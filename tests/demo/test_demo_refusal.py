@@ -10,11 +10,10 @@ from flask.cli import ScriptInfo
 from sqlalchemy import func, select
 
 import cli
-from app import create_app
 from auth.roles import Role
 from extensions import db
 from reference.models import Organisation
-from tests.builders import cheap_password_hash, make_user
+from tests.builders import cheap_password_hash, make_app, make_user
 
 THREE = str(Path(__file__).resolve().parents[2] / "examples" / "partnerships" / "three-spokes.toml")
 
@@ -28,15 +27,8 @@ def organisations() -> int:
 
 
 def test_outside_development_the_demo_is_refused_and_says_why(app, database_url):
-    production = create_app(
-        {
-            "APP_ENV": "production",
-            "SECRET_KEY": "a-production-secret-key",
-            "SQLALCHEMY_DATABASE_URI": database_url,
-        }
-    )
-
-    result = demo(production)
+    with make_app(database_url, APP_ENV="production", SECRET_KEY="a-production-key") as production:
+        result = demo(production)
 
     assert result.exit_code == 1
     assert "runs only with VRP_ENV=development (this is 'production')" in result.output
@@ -59,15 +51,8 @@ def test_beside_a_real_partnership_the_demo_is_refused_naming_what_it_found(app,
 
 def test_force_loads_it_all_the_same(app, database_url, monkeypatch):
     monkeypatch.setattr("auth.models.generate_password_hash", cheap_password_hash)
-    production = create_app(
-        {
-            "APP_ENV": "production",
-            "SECRET_KEY": "a-production-secret-key",
-            "SQLALCHEMY_DATABASE_URI": database_url,
-        }
-    )
-
-    result = demo(production, "--force")
+    with make_app(database_url, APP_ENV="production", SECRET_KEY="a-production-key") as production:
+        result = demo(production, "--force")
 
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Loaded ")

@@ -8,7 +8,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from formulas.damping import Bounds, BoundsError, fit_to_bounds
@@ -116,6 +116,21 @@ def damping_cases(draw):
 
 @settings(max_examples=150, deadline=None)
 @given(damping_cases())
+# Found by this test: a spoke held at its floor came out a hair below it after the ceilings.
+@example(
+    (
+        [Decimal(n) for n in ("1", "1", "12", "1", "1", "822")],
+        [
+            Bounds(),
+            Bounds(),
+            Bounds(),
+            Bounds(Decimal(203), Decimal(203)),
+            Bounds(Decimal("35.2")),
+            Bounds(),
+        ],
+        Decimal(838),
+    )
+)
 def test_direct_damping_agrees_with_the_literal_rule_and_meets_every_bound(case):
     amounts, bounds, total = case
     try:

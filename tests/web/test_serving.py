@@ -86,12 +86,15 @@ def test_vrp_serve_serves_the_sign_in_page_and_healthz_with_workers(sqlite_copy)
 
 def test_healthz_answers_503_on_a_database_that_is_not_migrated(tmp_path):
     from app import create_app
+    from extensions import db
 
     app = create_app(
         {"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite3'}"}
     )
 
     response = app.test_client().get("/healthz")
+    with app.app_context():
+        db.engine.dispose()
 
     assert response.status_code == 503
     assert response.get_json()["status"] == "unavailable"

@@ -323,7 +323,7 @@ def test_finance_records_a_reallocation_and_sees_it_listed(client, sign_in):
     assert "Recorded the reallocation under decision PCC-DN-2024-077" in html
     row = table_rows(html, "variations")[1]
     assert row[1:] == [
-        "VRU 2024-25",
+        "Violence Reduction Unit grant 2024-25",
         "Moved from VRP Hub to Bristol",
         "£1,530.04",
         "Hub underspend: delay recruiting new posts",
