@@ -73,6 +73,7 @@ def _init_extensions(app: Flask) -> None:
     import reference.models  # noqa: F401
     import reminders.models  # noqa: F401
     from auth.models import User
+    from auth.sessions import register_session_rules
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -92,6 +93,7 @@ def _init_extensions(app: Flask) -> None:
             return None
         return user
 
+    register_session_rules(app)
     audit_listeners.install(Session)
     audit_listeners.set_actor_provider(_current_actor)
 
@@ -122,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     from reference.views import bp as reference_bp
     from web.errors import register_error_handlers
     from web.health import bp as health_bp
+    from web.security import register_security_headers
 
     app.before_request(enforce_permissions)
     for blueprint in (
@@ -144,6 +147,7 @@ def _register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
+    register_security_headers(app)
 
 
 def _register_commands(app: Flask) -> None:
