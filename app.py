@@ -101,6 +101,10 @@ def _init_extensions(app: Flask) -> None:
 def _current_actor() -> tuple[int | None, str]:
     if has_request_context() and current_user and current_user.is_authenticated:
         return current_user.id, current_user.email
+    cli_user = g.get("cli_user") if has_app_context() else None
+    if cli_user is not None:  # a command run --as someone (auth/acting.py)
+        label = f"cli:{cli_user.email}"
+        return cli_user.id, label if len(label) <= 254 else cli_user.email  # the column's width
     cli_actor = g.get("cli_actor") if has_app_context() else None
     return None, cli_actor or "system"
 

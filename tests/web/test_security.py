@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import time
 
-import gunicorn
 import pytest
 
 from auth.roles import Role
@@ -65,12 +64,6 @@ def test_static_files_may_be_cached_but_are_not_sniffed(app, client):
 def test_hsts_only_over_https(app, client):
     response = client.get("/sign-in", base_url="https://vrp.example")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
-
-
-def test_the_production_server_header_names_no_version():
-    # gunicorn (vrp serve) answers "Server: gunicorn"; the werkzeug server is for development.
-    assert gunicorn.SERVER == "gunicorn"
-    assert not any(ch.isdigit() for ch in gunicorn.SERVER)
 
 
 def test_a_cookie_copied_before_sign_out_is_refused_after_it(app, sign_in, client):
