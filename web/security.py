@@ -26,6 +26,11 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     )
 )
+# Browsers show a PDF through a built-in viewer that "object-src 'none'" blocks in some of them:
+# a PDF may be shown by the viewer, from this site only.
+PDF_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "object-src 'none'", "object-src 'self'"
+)
 STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
 HEADERS = {
@@ -38,6 +43,8 @@ HEADERS = {
 
 
 def add_security_headers(response: Response) -> Response:
+    if response.mimetype == "application/pdf":
+        response.headers.setdefault("Content-Security-Policy", PDF_CONTENT_SECURITY_POLICY)
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
     if request.endpoint != "static":

@@ -54,6 +54,21 @@ def test_downloads_are_not_kept_by_caches(app, sign_in, client):
     assert_hardened(response)
 
 
+def test_a_pdf_may_use_the_browsers_viewer_but_is_not_cached_or_framed(app):
+    from flask import Response
+
+    from web.security import PDF_CONTENT_SECURITY_POLICY, add_security_headers
+
+    with app.test_request_context("/agreements/1.pdf"):
+        response = add_security_headers(Response(b"%PDF-1.7", mimetype="application/pdf"))
+
+    assert response.headers["Content-Security-Policy"] == PDF_CONTENT_SECURITY_POLICY
+    assert "object-src 'self'" in PDF_CONTENT_SECURITY_POLICY
+    assert "frame-ancestors 'none'" in PDF_CONTENT_SECURITY_POLICY
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
 def test_static_files_may_be_cached_but_are_not_sniffed(app, client):
     with client.get("/static/img/favicon.svg") as response:
         assert response.status_code == 200
