@@ -284,3 +284,36 @@ def test_a_zip_bomb_is_refused_in_bounded_memory_by_a_real_process(tmp_path):
     assert "inflates to 256.0 MiB; the largest accepted is 25.0 MiB" in result.stderr
     peak_mib = int(result.stderr.split("PEAK_KIB=")[1].split()[0]) / 1024
     assert peak_mib < 300, f"the import process peaked at {peak_mib:.0f} MiB"
+
+
+def test_bid_text_longer_than_the_form_allows_is_refused_with_its_row_and_field(app, tmp_path):
+    from tests.commissioning.builders import make_provider, make_round
+    from tests.commissioning.rounds.test_bid_spreadsheet_and_cli import row, workbook
+
+    actors()
+    round_ = make_round(name="Spring round")
+    provider = make_provider("Youth Moves")
+    path = tmp_path / "bids.xlsx"
+    path.write_bytes(
+        workbook(
+            row(round_, provider, cohort="c" * 300),
+            row(round_, provider, summary="s" * 20_000, cost="1e17", q1="", q2="", q3="", q4=""),
+        )
+    )
+    before = stored()
+
+    dry = run_cli(app, "bids", "import", str(path), "--as", "hub@x.example", "--dry-run")
+    real = run_cli(app, "bids", "import", str(path), "--as", "hub@x.example")
+
+    refused_cleanly(dry)
+    refused_cleanly(real)
+    assert dry.output == real.output
+    assert "Bids sheet, row 2, column cohort: the cohort is 300 characters long; at most 200" in (
+        real.output
+    )
+    assert (
+        "Bids sheet, row 3, column summary: the summary is 20,000 characters long; at most 5,000"
+        in real.output
+    )
+    assert "Bids sheet, row 3, column cost:" in real.output and "too large" in real.output
+    assert stored() == before
