@@ -94,7 +94,9 @@ def read_file(path: str | Path, limits: UploadLimits = LIMITS) -> bytes:
     return content
 
 
-def check_archive(content: bytes, file: str, limits: UploadLimits = LIMITS) -> None:
+def check_archive(
+    content: bytes, file: str, limits: UploadLimits = LIMITS, *, what: str = "XLSX workbook"
+) -> None:
     """Refuse a ZIP (XLSX, DOCX) that is not one, or would inflate too far, before any member
     is decompressed: the sizes come from the archive's directory."""
     check_size(content, file, limits)
@@ -102,7 +104,7 @@ def check_archive(content: bytes, file: str, limits: UploadLimits = LIMITS) -> N
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise _refuse(file, "not a readable XLSX workbook (it is not a ZIP archive)") from None
+        raise _refuse(file, f"not a readable {what} (it is not a ZIP archive)") from None
     if len(members) > limits.max_members:
         raise _refuse(
             file, f"the archive holds {len(members):,} files; at most {limits.max_members:,}"
@@ -199,7 +201,7 @@ def check_attachment(content: bytes, file: str, limits: UploadLimits = LIMITS) -
     """An attachment is stored, not read: its size, and for a DOCX or XLSX its archive."""
     check_size(content, file, limits)
     if content.startswith(b"PK\x03\x04"):
-        check_archive(content, file, limits)
+        check_archive(content, file, limits, what="Word or Excel document")
 
 
 def count_too_large(text: str) -> str | None:

@@ -317,3 +317,27 @@ def test_bid_text_longer_than_the_form_allows_is_refused_with_its_row_and_field(
     )
     assert "Bids sheet, row 3, column cost:" in real.output and "too large" in real.output
     assert stored() == before
+
+
+def test_a_zip_bomb_attachment_is_refused_and_nothing_is_stored(app, tmp_path):
+    from commissioning.rounds.attachments import add_attachment
+    from core.problems import DomainError
+    from tests.commissioning.builders import make_bid, make_round
+
+    bid = make_bid(make_round(name="Spring round"))
+    store = tmp_path / "instance"
+
+    try:
+        add_attachment(
+            bid.id, filename="plan.docx", content=zip_bomb("word/document.xml"),
+            instance_path=str(store), user=None,
+        )  # fmt: skip
+    except DomainError as error:
+        problems = [str(p) for p in error.problems]
+    else:
+        raise AssertionError("the bomb was attached")
+
+    assert problems == [
+        "column file: word/document.xml inflates to 64.0 MiB; the largest accepted is 25.0 MiB"
+    ]
+    assert not (store / "attachments").exists()
