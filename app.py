@@ -73,6 +73,7 @@ def _init_extensions(app: Flask) -> None:
     import reference.models  # noqa: F401
     import reminders.models  # noqa: F401
     from auth.models import User
+    from auth.sessions import register_session_rules
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -92,6 +93,7 @@ def _init_extensions(app: Flask) -> None:
             return None
         return user
 
+    register_session_rules(app)
     audit_listeners.install(Session)
     audit_listeners.set_actor_provider(_current_actor)
 
@@ -99,6 +101,10 @@ def _init_extensions(app: Flask) -> None:
 def _current_actor() -> tuple[int | None, str]:
     if has_request_context() and current_user and current_user.is_authenticated:
         return current_user.id, current_user.email
+    cli_user = g.get("cli_user") if has_app_context() else None
+    if cli_user is not None:  # a command run --as someone (auth/acting.py)
+        label = f"cli:{cli_user.email}"
+        return cli_user.id, label if len(label) <= 254 else cli_user.email  # the column's width
     cli_actor = g.get("cli_actor") if has_app_context() else None
     return None, cli_actor or "system"
 
@@ -122,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
     from reference.views import bp as reference_bp
     from web.errors import register_error_handlers
     from web.health import bp as health_bp
+    from web.security import register_security_headers
 
     app.before_request(enforce_permissions)
     for blueprint in (
@@ -144,6 +151,7 @@ def _register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
+    register_security_headers(app)
 
 
 def _register_commands(app: Flask) -> None:

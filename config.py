@@ -69,6 +69,8 @@ def load_config(
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
         "SIGN_IN_MAX_FAILURES": _whole_number(env, "VRP_SIGN_IN_MAX_FAILURES", 5),
         "SIGN_IN_LOCKOUT_MINUTES": _whole_number(env, "VRP_SIGN_IN_LOCKOUT_MINUTES", 15),
+        # A session unused this long is signed out at its next request.
+        "IDLE_MINUTES": _whole_number(env, "VRP_IDLE_MINUTES", 30),
         # Email reminders: without SMTP_HOST (development) they are printed, not sent.
         "SMTP_HOST": env.get("SMTP_HOST") or None,
         "SMTP_PORT": _whole_number(env, "SMTP_PORT", 587),

@@ -19,10 +19,7 @@ from typing import Any
 from sqlalchemy import BigInteger, DateTime, String
 from sqlalchemy.types import TypeDecorator
 
-from core.money import PENNY, MoneyError, to_money
-
-# The largest amount a BIGINT of pence holds (about £92 thousand million million).
-MAX_PENCE = 2**63 - 1
+from core.money import MAX_PENCE, PENNY, MoneyError, to_money
 
 
 def utcnow() -> datetime:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import g
 from flask.cli import with_appcontext
 
 from allocations.services import import_indicator_dataset
+from auth.acting import acting_user, as_option
+from auth.roles import Permission
 from core.problems import DomainError
+from core.uploads import read_file
 from extensions import db
 
 
@@ -18,14 +20,15 @@ from extensions import db
 @click.option(
     "--name", required=True, help="The dataset's name; an existing name gets a new version."
 )
+@as_option
 @with_appcontext
-def import_indicators_command(file: Path, name: str) -> None:
+def import_indicators_command(file: Path, name: str, as_email: str) -> None:
     """Import an indicator file (CSV or XLSX: recipient,indicator,value,source,as_of) as a new
-    version of the dataset NAME. A file with any bad row is refused whole."""
-    g.cli_actor = "cli:formula import-indicators"
+    version of the dataset NAME, as the person EMAIL. A file with any bad row is refused whole."""
+    user = acting_user(as_email, Permission.MANAGE_FORMULAS, "import indicator datasets")
     try:
         dataset = import_indicator_dataset(
-            file.read_bytes(), filename=file.name, name=name, user=None
+            read_file(file), filename=file.name, name=name, user=user
         )
     except DomainError as error:
         db.session.rollback()

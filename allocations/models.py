@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from auth.models import User
 from database import ExactDecimal, Money, UTCDateTime, utcnow
 from extensions import db
+from formulas.data import MAX_SOURCE_LENGTH
 from reference.models import GrantStream, Organisation, enum_column
 
 
@@ -85,7 +86,7 @@ class IndicatorValueRecord(db.Model):
     recipient_code: Mapped[str] = mapped_column(String(40))
     indicator: Mapped[str] = mapped_column(String(60))
     value: Mapped[Decimal] = mapped_column(ExactDecimal)
-    source: Mapped[str] = mapped_column(String(300))
+    source: Mapped[str] = mapped_column(String(MAX_SOURCE_LENGTH))
     as_of: Mapped[date] = mapped_column(Date)
     row_number: Mapped[int | None] = mapped_column(Integer)
 

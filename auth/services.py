@@ -192,6 +192,12 @@ def deactivate_user(user_id: int, *, reason: str | None, by: User | None) -> Use
     return user
 
 
+def end_sessions(user: User) -> None:
+    """Sign out: end the person's sessions, in this browser and in any other."""
+    user.end_sessions()
+    db.session.commit()
+
+
 def reactivate_user(user_id: int, *, by: User | None) -> User:
     user = _user(user_id)
     user.active = True

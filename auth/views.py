@@ -23,6 +23,7 @@ from auth.models import User
 from auth.permissions import permission_required, public
 from auth.roles import Permission
 from auth.services import SignInRefused, Throttle, authenticate, create_user
+from auth.sessions import start_session
 from core.problems import DomainError
 from extensions import db
 from reference.queries import list_spokes
@@ -63,6 +64,7 @@ def sign_in():
             refusal = refused.message
         else:
             login_user(user)
+            start_session()
             if user.must_change_password:
                 flash("Choose your own password to carry on: yours was set for you")
                 return redirect(url_for("auth.change_password"))
@@ -75,6 +77,9 @@ def sign_in():
 @bp.route("/sign-out", methods=["POST"])
 @public
 def sign_out():
+    if current_user.is_authenticated:
+        # Ends every session of this person's, so a copy of this session's cookie is no use.
+        services.end_sessions(current_user._get_current_object())
     logout_user()
     flash("You have signed out")
     return redirect(url_for("auth.sign_in"))

@@ -21,6 +21,11 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 PENNY = Decimal("0.01")
 POUND = Decimal("1")
 ZERO = Decimal("0.00")
+# Money is stored as integer pence in a BIGINT: no amount may be larger than it holds (about
+# £92 thousand million million). ``to_money`` refuses more, so a dry run refuses what a real
+# import could not store.
+MAX_PENCE = 2**63 - 1
+MAX_AMOUNT = Decimal(MAX_PENCE) * PENNY
 
 
 class MoneyError(ValueError):
@@ -61,6 +66,8 @@ def to_money(value: object, *, field: str = "amount") -> Decimal:
         raise MoneyError(f"{field}: {value!r} is too large to be an amount of money") from None
     if amount != whole_pennies:
         raise MoneyError(f"{field}: {value!r} has more than two decimal places")
+    if abs(whole_pennies) > MAX_AMOUNT:
+        raise MoneyError(f"{field}: {value!r} is too large to be an amount of money")
     # "-0" is zero: no amount of money is negative zero.
     return whole_pennies.copy_abs() if whole_pennies.is_zero() else whole_pennies
 

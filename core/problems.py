@@ -76,13 +76,36 @@ class Problems:
         return [str(p) for p in self._items]
 
 
+# A page or the command line lists this many problems and counts the rest: a junk file with a
+# problem on every row must not answer with megabytes of them.
+SHOWN_PROBLEMS = 100
+
+
+def first_problems(problems: Iterable[Problem], shown: int = SHOWN_PROBLEMS) -> list[Problem]:
+    """The first ``shown`` problems and, when there are more, one more that counts the rest.
+
+    >>> [str(p) for p in first_problems([Problem(f"bad {n}", row=n) for n in (1, 2, 3)], 2)]
+    ['row 1: bad 1', 'row 2: bad 2', 'and 1 more problem not shown: fix these and try again']
+    """
+    items = list(problems)
+    if len(items) <= shown:
+        return items
+    rest = len(items) - shown
+    noun = "problem" if rest == 1 else "problems"
+    return [*items[:shown], Problem(f"and {rest:,} more {noun} not shown: fix these and try again")]
+
+
 class DomainError(Exception):
-    """A business rule said no. Carries the problems so views and commands can show them all."""
+    """A business rule said no. Carries the problems so views and commands can show them (the
+    first ``SHOWN_PROBLEMS``, then a count of the rest); ``problem_count`` is how many there
+    were in all."""
 
     def __init__(self, message: str, problems: Iterable[Problem] = ()) -> None:
         super().__init__(message)
         self.message = message
-        self.problems = Problems(problems)
+        items = list(problems)
+        self.problem_count = len(items)
+        self.problems = Problems(first_problems(items))
 
     def __str__(self) -> str:
         if not self.problems:

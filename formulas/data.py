@@ -35,6 +35,11 @@ from formulas.spec import (
 
 INDICATOR_COLUMNS = ("recipient", "indicator", "value", "source", "as_of")
 PREVIOUS_COLUMNS = ("recipient", "amount")
+# An indicator counts or rates need: no real one comes near a thousand million million, and one
+# that did (``1e400``) would take the whole share. Stored as text in a column of 64 characters.
+MAX_INDICATOR_VALUE = Decimal("1e15")
+MAX_INDICATOR_TEXT = 64
+MAX_SOURCE_LENGTH = 300  # the source column's width
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -74,6 +79,14 @@ def parse_indicator_table(table: Table) -> IndicatorDataset:
         source = row.cells.get("source", "").strip()
         if not source:
             problems.add("the source is empty", file=table.file, row=row.number, column="source")
+        elif len(source) > MAX_SOURCE_LENGTH:
+            problems.add(
+                f"the source is {len(source):,} characters long; at most {MAX_SOURCE_LENGTH}",
+                file=table.file,
+                row=row.number,
+                column="source",
+            )
+            source = ""
         as_of = _read_date(table, row, "as_of", problems)
         if recipient and indicator:
             key = (recipient, indicator)
@@ -190,6 +203,13 @@ def _read_indicator_value(table: Table, row: TableRow, problems: Problems) -> De
         return None
     if value < 0:
         problems.add(f"the value {text} is negative; indicators measure need, from 0 up", **where)
+        return None
+    if value > MAX_INDICATOR_VALUE or len(str(value)) > MAX_INDICATOR_TEXT:
+        problems.add(
+            f"the value {text} is too large to be an indicator (at most {MAX_INDICATOR_VALUE:,},"
+            f" in {MAX_INDICATOR_TEXT} characters)",
+            **where,
+        )
         return None
     return value
 

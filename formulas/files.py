@@ -14,17 +14,14 @@ double, which is what the user typed (``193282``, ``7.2``).
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
-import python_calamine
-
 from core.cells import cell_text
 from core.problems import DomainError, Problem, Problems
+from core.uploads import read_csv, read_file, read_xlsx
 from formulas.calculate import AllocationResult, calculate_allocations
 from formulas.data import Table, TableRow, parse_indicator_table, parse_previous_table
 from formulas.spec import FormulaSpec, IndicatorDataset, PreviousAllocations, parse_formula_toml
@@ -37,7 +34,7 @@ def read_formula_file(path: str | Path) -> FormulaSpec:
     """Read a formula TOML file; problems name the file as given."""
     name = str(path)
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
+        text = read_file(path).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise DomainError(
             "The formula file is not UTF-8 text", [Problem("not UTF-8 text", file=name)]
@@ -47,12 +44,12 @@ def read_formula_file(path: str | Path) -> FormulaSpec:
 
 def read_indicator_file(path: str | Path) -> IndicatorDataset:
     """Read ``recipient,indicator,value,source,as_of`` rows from a CSV or XLSX file."""
-    return parse_indicator_table(read_table(Path(path).read_bytes(), str(path)))
+    return parse_indicator_table(read_table(read_file(path), str(path)))
 
 
 def read_previous_file(path: str | Path) -> PreviousAllocations:
     """Read ``recipient,amount`` rows from a CSV or XLSX file."""
-    return parse_previous_table(read_table(Path(path).read_bytes(), str(path)))
+    return parse_previous_table(read_table(read_file(path), str(path)))
 
 
 def run_formula_files(
@@ -97,29 +94,12 @@ def _collect(problems: Problems, reader: Callable[[str | Path], T], path: str | 
 
 
 def _read_csv_records(content: bytes, file: str) -> list[list[str]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DomainError(
-            "The file is not UTF-8 text",
-            [Problem("not UTF-8 text: save it from the spreadsheet as 'CSV UTF-8'", file=file)],
-        ) from None
-    try:
-        return list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as error:
-        raise DomainError("The CSV file cannot be read", [Problem(str(error), file=file)]) from None
+    return read_csv(content, file)
 
 
 def _read_xlsx_records(content: bytes, file: str) -> list[list[str]]:
-    try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
-        # skip_empty_area=False keeps row 1 as row 1, so our row numbers match Excel's.
-        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except Exception as error:  # calamine raises several types for a damaged or non-XLSX file
-        raise DomainError(
-            "The XLSX file cannot be read",
-            [Problem(f"not a readable XLSX workbook ({error})", file=file)],
-        ) from None
+    # The first sheet; row 1 stays row 1, so our row numbers match Excel's.
+    rows = read_xlsx(content, file)[""]
     return [[cell_text(cell) for cell in row] for row in rows]
 
 

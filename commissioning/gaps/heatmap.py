@@ -31,9 +31,9 @@ def render_heatmap(
     height = TOP + CELL_H * len(gap_map.spokes) + 70
     highest = gap_map.max_count()
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" style="max-width: {width}px" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="gap-map-title" '
-        'font-family="Arial, sans-serif" font-size="13">',
+        'class="app-chart__svg" font-family="Arial, sans-serif" font-size="13">',
         '<title id="gap-map-title">Gap map: the number of interventions of each type in each '
         "spoke; needed types have a thick border; gaps are crossed</title>",
     ]

@@ -20,6 +20,7 @@ from commissioning.interventions.models import (
     intervention_spokes,
 )
 from core.problems import Problems
+from core.uploads import count_too_large
 from extensions import db
 
 SHEET = "Interventions"
@@ -101,13 +102,13 @@ def read_sheet(
         counts = {}
         for name in (*REACH_NAMES, "outputs"):
             text = cells.get(name, "") or "0"
-            if not text.isdigit():
-                problems.add(
-                    f"{text} is not a whole number of 0 or more",
-                    file=where,
-                    row=number,
-                    column=name,
-                )
+            problem = (
+                f"{text} is not a whole number of 0 or more"
+                if not (text.isascii() and text.isdigit())
+                else (f"{text} {count_too_large(text)}" if count_too_large(text) else None)
+            )
+            if problem:
+                problems.add(problem, file=where, row=number, column=name)
             else:
                 counts[name] = int(text)
         rows.append(ReachRow(number, intervention, counts))

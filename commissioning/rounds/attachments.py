@@ -12,7 +12,8 @@ from pathlib import Path
 
 from auth.models import User
 from commissioning.rounds.models import Bid, BidAttachment
-from core.problems import DomainError, Problems
+from core.problems import DomainError, Problem, Problems
+from core.uploads import UploadLimits, check_attachment
 from extensions import db
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -73,8 +74,13 @@ def add_attachment(
             f"{max_bytes // 1024 // 1024} MB",
             column="file",
         )
-    kind = sniff_kind(content) if content else None
-    if content and kind is None:
+    if content and not problems:
+        try:
+            check_attachment(content, name or "the file", UploadLimits(max_bytes=max_bytes))
+        except DomainError as error:
+            problems.extend(Problem(p.message, column="file") for p in error.problems)
+    kind = sniff_kind(content) if content and not problems else None
+    if content and kind is None and not problems:
         problems.add("the file must be a PDF, Word (DOCX) or Excel (XLSX) document", column="file")
     if problems or kind is None:
         raise DomainError("The file was not attached", problems)

@@ -11,10 +11,13 @@ from typing import NoReturn
 import click
 from flask.cli import AppGroup
 
+from auth.acting import acting_user, as_option
+from auth.roles import Permission
 from commissioning.rounds import queries
 from commissioning.rounds.spreadsheet import import_bids, template_workbook
 from core.money import format_plain
 from core.problems import DomainError
+from core.uploads import read_file
 from extensions import db
 
 rounds_cli = AppGroup("rounds", help="Commissioning rounds.")
@@ -48,12 +51,14 @@ def template_command(round_name: str | None, out: Path) -> None:
 
 @bids_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@as_option
 @click.option("--dry-run", is_flag=True, help="Check the file and write nothing.")
-def import_command(file: Path, dry_run: bool) -> None:
-    """Import bids from a filled-in template; any bad row writes nothing."""
+def import_command(file: Path, as_email: str, dry_run: bool) -> None:
+    """Import bids from a filled-in template, as the person EMAIL; any bad row writes nothing."""
+    user = acting_user(as_email, Permission.MANAGE_ROUNDS, "enter bids")
     try:
         result = import_bids(
-            file.read_bytes(), file.name, user=None, today=date.today(), dry_run=dry_run
+            read_file(file), file.name, user=user, today=date.today(), dry_run=dry_run
         )
     except DomainError as error:
         db.session.rollback()

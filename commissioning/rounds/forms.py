@@ -28,6 +28,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional
 
+from commissioning.rounds.limits import BID_TEXT_LIMITS
 from commissioning.vocabulary import (
     AGE_BANDS,
     DEFAULT_CRITERIA,
@@ -40,12 +41,12 @@ from web.forms import date_field
 MONEY_HINT = "In pounds and pence, for example 12500.00"
 
 
-def _text(label: str, hint: str = "", *, width: str = "") -> StringField:
+def _text(label: str, hint: str = "", *, width: str = "", max_length: int = 300) -> StringField:
     return StringField(
         label,
         widget=GovTextInput(),
         description=hint,
-        validators=[Optional(), Length(max=300)],
+        validators=[Optional(), Length(max=max_length)],
         render_kw={"class": width} if width else None,
     )
 
@@ -87,11 +88,17 @@ class RoundForm(FlaskForm):
 
 
 class BidForm(FlaskForm):
-    reference = _text("Reference", "Leave blank for the next number, like B004")
+    reference = _text(
+        "Reference",
+        "Leave blank for the next number, like B004",
+        max_length=BID_TEXT_LIMITS["reference"],
+    )
     provider = SelectField("Provider", widget=GovSelect(), choices=[], validate_choice=False)
-    title = _text("Intervention")
+    title = _text("Intervention", max_length=BID_TEXT_LIMITS["title"])
     summary = TextAreaField(
-        "Summary", widget=GovTextArea(), validators=[Optional(), Length(max=5000)]
+        "Summary",
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=BID_TEXT_LIMITS["summary"])],
     )
     spokes = SelectMultipleField(
         "Spokes it serves", widget=GovCheckboxesInput(), choices=[], validate_choice=False
@@ -112,13 +119,23 @@ class BidForm(FlaskForm):
         choices=[(level.value, level.label) for level in Level],
         validate_choice=False,
     )
-    cohort = _text("Cohort", "Who it is for, for example: young people at risk of exclusion")
+    cohort = _text(
+        "Cohort",
+        "Who it is for, for example: young people at risk of exclusion",
+        max_length=BID_TEXT_LIMITS["cohort"],
+    )
     age_band = SelectField(
         "Age band", widget=GovSelect(), choices=[("", ""), *AGE_BANDS], validate_choice=False
     )
-    setting = _text("Setting", "For example: schools, community, hospital")
+    setting = _text(
+        "Setting",
+        "For example: schools, community, hospital",
+        max_length=BID_TEXT_LIMITS["setting"],
+    )
     output_targets = TextAreaField(
-        "Output targets", widget=GovTextArea(), validators=[Optional(), Length(max=5000)]
+        "Output targets",
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=BID_TEXT_LIMITS["output_targets"])],
     )
     participants = _text("Participants", "How many young people it expects to reach")
     cost = _text("Cost", MONEY_HINT)

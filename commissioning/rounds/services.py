@@ -20,11 +20,13 @@ from auth.models import User
 from auth.roles import Role
 from commissioning.interventions.models import YefStrand
 from commissioning.providers.models import Provider
+from commissioning.rounds.limits import BID_TEXT_LIMITS
 from commissioning.rounds.models import Bid, CommissioningRound, PanelMember, RoundCriterion
 from commissioning.rounds.scoring import Criterion, weight_problems
 from commissioning.vocabulary import AGE_BAND_NAMES, INTERVENTION_TYPE_NAMES, Level
 from core.money import MoneyError, to_money
 from core.problems import DomainError, Problems
+from core.uploads import count_too_large
 from extensions import db
 from grants.editing import clean_text, parse_year
 from reference.models import GrantStream, Organisation, OrganisationKind
@@ -278,6 +280,13 @@ def bid_problems(
     round_: CommissioningRound, data: BidInput, *, today: date, taken: set[str]
 ) -> Problems:
     problems = Problems()
+    for name, limit in BID_TEXT_LIMITS.items():
+        text = getattr(data, name)
+        if text is not None and len(text) > limit:
+            problems.add(
+                f"the {name.replace('_', ' ')} is {len(text):,} characters long; at most {limit:,}",
+                column=name,
+            )
     submitted = data.submitted_on or today
     if submitted > round_.closes_on:
         problems.add(
@@ -325,8 +334,13 @@ def bid_problems(
                 column="q1",
             )
     read_money(data.match_funding, "match_funding", problems, required=False)
-    if clean_text(data.participants) and not (data.participants or "").strip().isdigit():
+    participants = (data.participants or "").strip()
+    if participants and not (participants.isascii() and participants.isdigit()):
         problems.add("the number of participants must be a whole number", column="participants")
+    elif participants and count_too_large(participants):
+        problems.add(
+            f"the number of participants {count_too_large(participants)}", column="participants"
+        )
     allowed = {o.id for o in round_.recipients}
     hub_round = any(o.kind is OrganisationKind.HUB for o in round_.recipients)
     if not data.spoke_ids:

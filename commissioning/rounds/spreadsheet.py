@@ -13,11 +13,9 @@ amount with more than two decimals is refused, never rounded.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date
 
-import python_calamine
 from sqlalchemy import select
 
 from auth.models import User
@@ -27,6 +25,7 @@ from commissioning.rounds.models import Bid, CommissioningRound
 from commissioning.rounds.services import BidInput, bid_problems, build_bid
 from core.cells import cell_text
 from core.problems import DomainError, Problem, Problems
+from core.uploads import read_xlsx
 from exports.spreadsheets import write_xlsx
 from extensions import db
 from reference.models import Organisation
@@ -201,27 +200,13 @@ def _codes(text: str) -> list[str]:
 
 
 def _read(content: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
-    try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
-        names = {name.strip().lower(): name for name in workbook.sheet_names}
-        if SHEET.lower() not in names:
-            raise DomainError(
-                f"{filename} was not imported",
-                [Problem(f"the workbook has no {SHEET!r} sheet; use the template", file=filename)],
-            )
-        records = [
-            [cell_text(c) for c in row]
-            for row in workbook.get_sheet_by_name(names[SHEET.lower()]).to_python(
-                skip_empty_area=False
-            )
-        ]
-    except DomainError:
-        raise
-    except Exception as error:  # calamine raises several types for a damaged or non-XLSX file
+    sheets = read_xlsx(content, filename, (SHEET,))
+    if SHEET not in sheets:
         raise DomainError(
             f"{filename} was not imported",
-            [Problem(f"not a readable XLSX workbook ({error})", file=filename)],
-        ) from None
+            [Problem(f"the workbook has no {SHEET!r} sheet; use the template", file=filename)],
+        )
+    records = [[cell_text(c) for c in row] for row in sheets[SHEET]]
     if not records:
         raise DomainError(
             f"{filename} was not imported",

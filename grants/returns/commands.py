@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
-from flask import g
 from flask.cli import with_appcontext
 
+from auth.acting import acting_user, as_option
+from auth.roles import Permission
 from core.financial_year import FinancialYear, FinancialYearError
 from core.money import format_gbp, format_plain
 from core.problems import DomainError
+from core.uploads import read_file
 from extensions import db
 from grants.figures import RecipientFigures, StreamTotals
 from grants.returns.spreadsheet import import_return_file
@@ -229,14 +231,24 @@ def template_command(
 
 @returns_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--spoke",
+    "spoke_code",
+    required=True,
+    metavar="CODE",
+    help="The spoke whose return this is; a file whose Return sheet names another is refused.",
+)
+@as_option
 @click.option("--dry-run", is_flag=True, help="Check the file and report; write nothing.")
 @with_appcontext
-def import_command(file: Path, dry_run: bool) -> None:
-    """Import a filled-in return template. A file with any problem is refused whole, and every
-    problem is listed with its sheet, row and column."""
-    g.cli_actor = "cli:returns import"
+def import_command(file: Path, spoke_code: str, as_email: str, dry_run: bool) -> None:
+    """Import a filled-in return template for the spoke CODE, as the person EMAIL. A file with
+    any problem is refused whole, and every problem is listed with its sheet, row and column."""
+    user = acting_user(as_email, Permission.EDIT_RETURNS, "fill in returns")
     try:
-        outcome = import_return_file(file.read_bytes(), file.name, user=None, dry_run=dry_run)
+        outcome = import_return_file(
+            read_file(file), file.name, user=user, dry_run=dry_run, spoke=spoke_code
+        )
     except DomainError as error:
         db.session.rollback()
         _fail(error, "nothing was imported")

@@ -28,10 +28,21 @@ from decimal import Decimal
 
 from core.money import MoneyError, format_gbp, to_money
 from core.problems import Problems
+from core.uploads import count_too_large
 from grants.figures import Thresholds, is_reason_required
 from grants.vocabulary import REACH_BANDS, MatchKind
 
 REACH_FIELDS = tuple(name for name, _ in REACH_BANDS)
+# The longest text each field takes, in characters: the web form's ``Length`` validators and the
+# spreadsheet import both read these (and the columns are at least as wide).
+TEXT_LIMITS = {
+    "variance_reason": 2000,
+    "contributor": 200,
+    "evidence_reference": 200,
+    "valuation_basis": 2000,
+    "narrative": 10000,
+    "risks": 10000,
+}
 MATCH_KINDS = {
     "cash": MatchKind.CASH,
     "in_kind": MatchKind.IN_KIND,
@@ -89,6 +100,10 @@ class ReturnEntries:
     risks: str | None = None
     every_line: bool = False
     lines_file: str | None = None  # where the lines came from (a sheet), for a missing line
+    # Where the narrative and risks came from in a spreadsheet (the sheet, and each one's row);
+    # on the web form they are fields of their own.
+    about_file: str | None = None
+    about_rows: Mapping[str, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -122,9 +137,22 @@ def check_entries(
     problems = Problems()
     checked = CheckedEntries()
     first_row: dict[str, int | None] = {}
+    for name in ("narrative", "risks"):
+        if entries.about_rows is None:
+            _check_length(getattr(entries, name), name, name, problems, {})
+        else:
+            where = {"file": entries.about_file, "row": entries.about_rows.get(name)}
+            _check_length(getattr(entries, name), name, "value", problems, where)
     for entry in entries.lines:
         ref = (entry.line_ref or "").strip()
         where = {"file": entry.file, "row": entry.row}
+        _check_length(
+            entry.variance_reason,
+            "variance_reason",
+            entry.prefix + "variance_reason",
+            problems,
+            where,
+        )
         if ref not in profiles:
             problems.add(
                 f"line {ref!r} is not a line of this grant in the approved plan"
@@ -224,9 +252,23 @@ def _reason_message(ref: str, profile: Decimal, actual: Decimal, thresholds: Thr
     )
 
 
+def _check_length(
+    text: str | None, name: str, column: str, problems: Problems, where: Mapping[str, object]
+) -> None:
+    limit = TEXT_LIMITS[name]
+    if text is not None and len(text) > limit:
+        problems.add(
+            f"the {name.replace('_', ' ')} is {len(text):,} characters long; at most {limit:,}",
+            column=column,
+            **where,  # type: ignore[arg-type]
+        )
+
+
 def _check_match(entry: MatchEntry, problems: Problems) -> CheckedMatch | None:
     where = {"file": entry.file, "row": entry.row}
     before = len(problems)
+    for name in ("contributor", "evidence_reference", "valuation_basis"):
+        _check_length(getattr(entry, name), name, entry.prefix + name, problems, where)
     contributor = (entry.contributor or "").strip()
     label = f"match funding from {contributor}" if contributor else "match funding"
     if not contributor:
@@ -256,10 +298,10 @@ def _check_match(entry: MatchEntry, problems: Problems) -> CheckedMatch | None:
     if len(problems) > before or kind is None or amount is None:
         return None
     return CheckedMatch(
-        contributor=contributor[:200],
+        contributor=contributor,
         kind=kind,
         amount=amount,
-        evidence_reference=(entry.evidence_reference or "").strip()[:200] or None,
+        evidence_reference=(entry.evidence_reference or "").strip() or None,
         valuation_basis=basis,
     )
 
@@ -279,8 +321,12 @@ def _whole_number(entry: ReachEntry, problems: Problems) -> int | None:
         return None
     if text == "":
         return 0
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # "²" is a digit to Python, not to int()
         problems.add(f"{label}: {value!r} is not a whole number of 0 or more", **where)  # type: ignore[arg-type]
+        return None
+    too_large = count_too_large(text)
+    if too_large:
+        problems.add(f"{label}: {text} {too_large}", **where)  # type: ignore[arg-type]
         return None
     return int(text)
 

@@ -41,6 +41,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from core.problems import Problem
 from grants.returns.entries import (
+    TEXT_LIMITS,
     LineEntry,
     MatchEntry,
     ReturnEntries,
@@ -88,23 +89,29 @@ class LineForm(Form):
     actual = StringField("Actual", widget=GovTextInput())
     forecast_remaining = StringField("Forecast for the remaining quarters", widget=GovTextInput())
     variance_reason = TextAreaField(
-        "Variance reason", widget=GovTextArea(), validators=[Optional(), Length(max=2000)]
+        "Variance reason",
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=TEXT_LIMITS["variance_reason"])],
     )
 
 
 class MatchForm(Form):
     contributor = StringField(
-        "Contributor", widget=GovTextInput(), validators=[Optional(), Length(max=200)]
+        "Contributor",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=TEXT_LIMITS["contributor"])],
     )
     kind = SelectField("Cash or in kind", widget=GovSelect(), choices=MATCH_KIND_CHOICES)
     amount = StringField("Amount (£)", widget=GovTextInput())
     evidence_reference = StringField(
-        "Evidence reference", widget=GovTextInput(), validators=[Optional(), Length(max=200)]
+        "Evidence reference",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=TEXT_LIMITS["evidence_reference"])],
     )
     valuation_basis = StringField(
         "Valuation basis (in kind)",
         widget=GovTextInput(),
-        validators=[Optional(), Length(max=2000)],
+        validators=[Optional(), Length(max=TEXT_LIMITS["valuation_basis"])],
     )
     remove = BooleanField("Remove this line", widget=GovCheckboxInput())
 
@@ -129,10 +136,12 @@ class EditReturnForm(LockedForm):
         "Narrative",
         widget=GovTextArea(),
         description="Delivery this quarter: what happened, what changed, what is next",
-        validators=[Optional(), Length(max=10000)],
+        validators=[Optional(), Length(max=TEXT_LIMITS["narrative"])],
     )
     risks = TextAreaField(
-        "Risks and issues", widget=GovTextArea(), validators=[Optional(), Length(max=10000)]
+        "Risks and issues",
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=TEXT_LIMITS["risks"])],
     )
     add_match = SubmitField("Save and add another match funding line", widget=GovSubmitInput())
     submit = SubmitField("Save the return", widget=GovSubmitInput())

@@ -27,12 +27,9 @@ the user typed), so ``to_money`` can refuse more than two decimals instead of ro
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-
-import python_calamine
 
 from audit.listeners import set_reason
 from auth.models import User
@@ -43,6 +40,7 @@ from core.cells import cell_text
 from core.financial_year import FinancialYear, FinancialYearError
 from core.money import ZERO, MoneyError, format_gbp, to_money
 from core.problems import DomainError, Problem, Problems
+from core.uploads import read_xlsx
 from extensions import db
 from grants.figures import Thresholds
 from grants.returns import queries, services
@@ -96,21 +94,11 @@ def read_return_workbook(content: bytes, filename: str) -> ParsedReturn:
             f"{filename} was not imported",
             [Problem("the file must be the .xlsx return template", file=filename)],
         )
-    try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
-        names = {name.strip().lower(): name for name in workbook.sheet_names}
-        raw = {
-            wanted: workbook.get_sheet_by_name(names[wanted.lower()]).to_python(
-                skip_empty_area=False
-            )
-            for wanted in (RETURN_SHEET, SPEND_SHEET, MATCH_SHEET, REACH_SHEET, INTERVENTIONS_SHEET)
-            if wanted.lower() in names
-        }
-    except Exception as error:  # calamine raises several types for a damaged or non-XLSX file
-        raise DomainError(
-            f"{filename} was not imported",
-            [Problem(f"not a readable XLSX workbook ({error})", file=filename)],
-        ) from None
+    raw = read_xlsx(
+        content,
+        filename,
+        (RETURN_SHEET, SPEND_SHEET, MATCH_SHEET, REACH_SHEET, INTERVENTIONS_SHEET),
+    )
     sheets = {name: [[cell_text(c) for c in row] for row in rows] for name, rows in raw.items()}
     problems = Problems()
     for wanted in (RETURN_SHEET, SPEND_SHEET, MATCH_SHEET, REACH_SHEET):
@@ -141,6 +129,8 @@ def read_return_workbook(content: bytes, filename: str) -> ParsedReturn:
         # is the problem to fix, not each line it hides.
         every_line=lines is not None,
         lines_file=f"{SPEND_SHEET} sheet",
+        about_file=f"{RETURN_SHEET} sheet",
+        about_rows=rows,
     )
     return ParsedReturn(
         filename=filename,
@@ -389,14 +379,24 @@ def import_return(
     dry_run: bool = False,
     return_id: int | None = None,
     lock_version: int | None = None,
+    spoke: str | None = None,
 ) -> ImportOutcome:
     """Import a filled-in template: every check of a save, plus that the file names a known
     spoke, grant, year and quarter whose return is still open (a draft or returned return, or
     none yet: one is started). Any problem anywhere: nothing is written and every problem is
     listed with its sheet, row and column. ``dry_run`` checks and writes nothing. From a return's
-    page, ``return_id`` requires the file to be for that return."""
+    page, ``return_id`` requires the file to be for that return; from the command line, ``spoke``
+    (a code) requires it to be for that spoke."""
     problems = Problems(parsed.problems)
     at = {"file": parsed.sheet, "column": "value"}
+    if spoke is not None and parsed.spoke.strip().lower() != spoke.strip().lower():
+        problems.add(
+            f"this file is for the spoke {parsed.spoke.strip() or '(none)'!r}, not "
+            f"{spoke.strip()!r} as asked; nothing is imported into another spoke's return",
+            row=parsed.rows.get("spoke"),
+            **at,
+        )
+        raise DomainError(f"{parsed.filename} was not imported", problems)
     recipient = queries.recipient_by_code(parsed.spoke) if parsed.spoke.strip() else None
     if recipient is None:
         problems.add(
@@ -513,6 +513,7 @@ def import_return_file(
     dry_run: bool = False,
     return_id: int | None = None,
     lock_version: int | None = None,
+    spoke: str | None = None,
 ) -> ImportOutcome:
     """Read a workbook and import it (see ``import_return``)."""
     return import_return(
@@ -521,4 +522,5 @@ def import_return_file(
         dry_run=dry_run,
         return_id=return_id,
         lock_version=lock_version,
+        spoke=spoke,
     )

@@ -10,8 +10,9 @@ from click.testing import CliRunner
 from flask.cli import ScriptInfo
 
 import cli
+from auth.roles import Role
 from tests.allocations.helpers import error_summary, page_text, stored_counts
-from tests.builders import indicator_csv, make_dataset, make_hub, make_run, make_spokes
+from tests.builders import indicator_csv, make_dataset, make_hub, make_run, make_spokes, make_user
 
 SPOKES = ("banes", "bristol", "north-somerset", "somerset", "south-glos")
 
@@ -63,12 +64,13 @@ def test_a_recipient_that_is_not_a_spoke_is_refused_on_upload_with_row_and_neare
 
 def test_the_import_command_refuses_a_recipient_that_is_not_a_spoke(app, tmp_path):
     make_spokes()
+    make_user(role=Role.FINANCE, email="fin@example.org")
     path = tmp_path / "needs.csv"
     path.write_bytes(indicator_csv([("bristol", "population", "1"), ("hub", "population", "2")]))
 
     result = CliRunner().invoke(
         cli.main,
-        ["formula", "import-indicators", str(path), "--name", "Needs"],
+        ["formula", "import-indicators", str(path), "--name", "Needs", "--as", "fin@example.org"],
         obj=ScriptInfo(create_app=lambda: app),
     )
 

@@ -44,3 +44,27 @@ def test_wrong_password_shows_error_summary(app, live_server: str, page: Page):
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Enter a correct email address and password")
     assert axe_violations(page) == []
+
+
+def test_pages_run_their_scripts_under_the_content_security_policy(
+    app, demo, live_server: str, page: Page
+):
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    make_user(role="finance", email="fran@example.org")
+    page.goto(live_server + "/sign-in")
+    page.get_by_label("Email address").fill("fran@example.org")
+    page.get_by_label("Password", exact=True).fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(live_server + "/commissioning/gaps?year=2024-25")
+
+    # static/js/app.js ran (no inline script may) and GOV.UK Frontend started.
+    expect(page.locator("body")).to_have_class(
+        "govuk-template__body js-enabled govuk-frontend-supported"
+    )
+    assert refused == []

@@ -73,6 +73,8 @@ def test_vrp_serve_serves_the_sign_in_page_and_healthz_with_workers(sqlite_copy)
                 assert time.monotonic() < deadline, "vrp serve did not start in 30 seconds"
                 time.sleep(0.2)
         sign_in_status, sign_in_page = get(f"http://127.0.0.1:{port}/sign-in")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/sign-in", timeout=5) as response:
+            headers = response.headers
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=30)
@@ -82,6 +84,10 @@ def test_vrp_serve_serves_the_sign_in_page_and_healthz_with_workers(sqlite_copy)
     assert "Booting worker" in output  # gunicorn, not the development server
     assert output.count("Booting worker") == 2
     assert "GET /sign-in" in output  # the access log goes to standard output
+    # The production server names no version; the security headers are on.
+    assert headers.get_all("Server") == ["gunicorn"]
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["Cache-Control"] == "no-store"
 
 
 def test_healthz_answers_503_on_a_database_that_is_not_migrated(tmp_path):

@@ -16,6 +16,7 @@ from exports.spreadsheets import write_xlsx
 from extensions import db
 from grants.returns.models import QuarterlyReturn
 from reference.models import Organisation
+from tests.grants.returns.builders import import_args
 
 
 def _open_return() -> QuarterlyReturn:
@@ -73,7 +74,7 @@ def test_the_return_carries_an_interventions_sheet_and_imports_it(demo, runner, 
 
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(with_reach(0, 4, 6, 2, 1, "many", 3))
-    refused = runner.invoke(args=["returns", "import", str(bad)])
+    refused = runner.invoke(args=import_args(bad, spoke.code))
     assert refused.exit_code != 0
     assert "Interventions sheet, row 2, column reach_professionals" in refused.output
     assert db.session.scalar(select(InterventionReach).where(
@@ -82,7 +83,7 @@ def test_the_return_carries_an_interventions_sheet_and_imports_it(demo, runner, 
 
     good = tmp_path / "good.xlsx"
     good.write_bytes(with_reach(0, 4, 6, 2, 1, 5, 3))
-    imported = runner.invoke(args=["returns", "import", str(good)])
+    imported = runner.invoke(args=import_args(good, spoke.code))
     assert imported.exit_code == 0, imported.output
     reach = db.session.scalar(
         select(InterventionReach).where(InterventionReach.intervention_id == mentoring.id)

@@ -8,6 +8,7 @@ import json
 
 from sqlalchemy import func, select
 
+from auth.models import User
 from auth.roles import Role
 from commissioning.rounds.models import Bid
 from commissioning.rounds.spreadsheet import COLUMNS
@@ -38,18 +39,24 @@ def row(round_, who, **overrides):
     return data | overrides
 
 
+def hub_email() -> str:
+    """The Hub officer the command acts as (made once)."""
+    hub = db.session.scalar(select(User).where(User.email == "hub-importer@example.org"))
+    return (hub or make_user(role=Role.HUB, email="hub-importer@example.org")).email
+
+
 def test_import_writes_every_row(runner, tmp_path):
     round_ = make_round(name="Spring round")
     provider = make_provider("Youth Moves")
     path = tmp_path / "bids.xlsx"
     path.write_bytes(workbook(row(round_, provider), row(round_, provider, title="Sport")))
 
-    dry = runner.invoke(args=["bids", "import", str(path), "--dry-run"])
+    dry = runner.invoke(args=["bids", "import", str(path), "--as", hub_email(), "--dry-run"])
     assert dry.exit_code == 0, dry.output
     assert "would import 2 bids" in dry.output
     assert db.session.scalar(select(func.count(Bid.id))) == 0
 
-    result = runner.invoke(args=["bids", "import", str(path)])
+    result = runner.invoke(args=["bids", "import", str(path), "--as", hub_email()])
 
     assert result.exit_code == 0, result.output
     assert sorted(db.session.scalars(select(Bid.reference))) == ["B001", "B002"]
@@ -67,7 +74,7 @@ def test_any_bad_row_writes_nothing_and_names_sheet_row_and_column(runner, tmp_p
         )
     )
 
-    result = runner.invoke(args=["bids", "import", str(path)])
+    result = runner.invoke(args=["bids", "import", str(path), "--as", hub_email()])
 
     assert result.exit_code == 1
     assert "Bids sheet, row 3, column cost: the cost of £200,000.00 is more than" in result.output

@@ -402,3 +402,16 @@ def return_workbook(
     if drop_sheet:
         del sheets[drop_sheet]
     return write_xlsx(sheets)
+
+
+def import_args(path: object, spoke: str = "bristol", *, lead_of: str | None = None) -> list[str]:
+    """``vrp returns import`` for ``path`` as the spoke's lead (the command acts as someone):
+    the first spoke lead of ``lead_of`` (``spoke`` unless given), else the first Hub user."""
+    lead = db.session.scalar(
+        select(User)
+        .join(Organisation, User.spoke_id == Organisation.id)
+        .where(Organisation.code == (lead_of or spoke), User.role == Role.SPOKE)
+        .order_by(User.id)
+    ) or db.session.scalar(select(User).where(User.role == Role.HUB).order_by(User.id))
+    email = lead.email if lead is not None else "nobody@example.org"
+    return ["returns", "import", str(path), "--spoke", spoke, "--as", email]

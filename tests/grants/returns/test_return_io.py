@@ -16,12 +16,22 @@ from extensions import db
 from grants.returns.models import MatchFundingLine, QuarterlyReturn, ReturnLine
 from grants.returns.spreadsheet import import_return_file
 from grants.vocabulary import MatchKind, ReviewStatus
-from tests.grants.returns.builders import make_award, make_return, make_setup, return_workbook
+from tests.grants.returns.builders import (
+    import_args,
+    make_award,
+    make_return,
+    make_setup,
+    return_workbook,
+)
 
 
 def sheets_of(content: bytes) -> dict[str, list[list[object]]]:
     book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
     return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+
+
+def lead_email() -> str:
+    return import_args("x")[-1]
 
 
 def stored() -> dict[str, int]:
@@ -32,10 +42,12 @@ def stored() -> dict[str, int]:
     }
 
 
-def run_import(runner, tmp_path, content: bytes, *args: str, name: str = "q1.xlsx"):  # type: ignore[no-untyped-def]
+def run_import(
+    runner, tmp_path, content: bytes, *args: str, name: str = "q1.xlsx", spoke: str = "bristol"
+):  # type: ignore[no-untyped-def]
     path = tmp_path / name
     path.write_bytes(content)
-    return runner.invoke(args=["returns", "import", str(path), *args])
+    return runner.invoke(args=[*import_args(path, spoke, lead_of="bristol"), *args])
 
 
 # --- the template ---------------------------------------------------------------------------------
@@ -220,7 +232,7 @@ def test_a_good_file_starts_the_return_and_fills_it_in(runner, tmp_path):
         select(AuditEvent).where(AuditEvent.table_name == "quarterly_returns")
     ).all()
     assert [(e.actor_label, e.reason) for e in events] == [
-        ("cli:returns import", "imported from q1.xlsx")
+        (f"cli:{lead_email()}", "imported from q1.xlsx")
     ]
 
 
@@ -347,6 +359,7 @@ def test_unknown_spoke_grant_and_quarter_are_all_named(runner, tmp_path):
         runner,
         tmp_path,
         return_workbook(spoke="atlantis", grant="XYZ", year="2024-26", quarter="Q5"),
+        spoke="atlantis",
     )
 
     assert result.exit_code == 1

@@ -119,4 +119,6 @@ def test_an_amount_as_text_that_the_total_agrees_with_is_read_as_the_amount(runn
 
 
 def run_import(runner, path):  # type: ignore[no-untyped-def]
-    return runner.invoke(args=["returns", "import", str(path)])
+    from tests.grants.returns.builders import import_args
+
+    return runner.invoke(args=import_args(path))
