@@ -158,9 +158,12 @@ def _register_commands(app: Flask) -> None:
     from grants.returns.commands import grants_cli, returns_cli
     from partnership.commands import setup_command
     from reminders.commands import reminders_cli
+    from reports.commands import export_cli, report_cli
     from web.serve import serve_command
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(report_cli)
+    app.cli.add_command(export_cli)
     grants_cli.add_command(position_command)
     app.cli.add_command(grants_cli)
     app.cli.add_command(returns_cli)

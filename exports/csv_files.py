@@ -18,13 +18,22 @@ from collections.abc import Iterable, Sequence
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def is_formula_like(text: str) -> bool:
+    """Whether a spreadsheet would read ``text`` as a formula (the one test for every export).
+
+    >>> is_formula_like("=SUM(A1)"), is_formula_like("@cmd"), is_formula_like("Bristol")
+    (True, True, False)
+    """
+    return text.startswith(FORMULA_STARTS)
+
+
 def safe_text(value: object) -> object:
     """``value``, with an apostrophe before text that would otherwise open as a formula.
 
     >>> safe_text("-£5.00"), safe_text("Bristol"), safe_text(-5)
     ("'-£5.00", 'Bristol', -5)
     """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and is_formula_like(value):
         return "'" + value
     return value
 
