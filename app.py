@@ -120,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
     from home.views import bp as home_bp
     from partnership.views import bp as partnership_bp
     from reference.views import bp as reference_bp
+    from reports.views import bp as reports_bp
     from web.errors import register_error_handlers
     from web.health import bp as health_bp
 
@@ -140,6 +141,7 @@ def _register_blueprints(app: Flask) -> None:
         interventions_bp,
         gaps_bp,
         audit_bp,
+        reports_bp,
         health_bp,
     ):
         app.register_blueprint(blueprint)

@@ -81,7 +81,7 @@ def delivery_plan(year: str, spoke: str | None = None, *, allow_draft: bool = Fa
             + " Produce it as a draft (--draft) to see it marked DRAFT."
         )
     summary_table = Table(
-        "Summary",
+        "Allocations and plans",
         (
             Column("Recipient"),
             Column("Grant"),
@@ -105,7 +105,7 @@ def delivery_plan(year: str, spoke: str | None = None, *, allow_draft: bool = Fa
         title=f"Delivery plan {year}: {who}",
         partnership=partnership_name(),
         subtitle="For the Home Office: activity lines with the quarterly profile.",
-        sheets=[Sheet("Summary", [summary_table]), *sheets],
+        sheets=[Sheet("Allocations and plans", [summary_table]), *sheets],
         is_draft=bool(reasons),
         draft_reasons=reasons,
         charts=[chart],
@@ -155,11 +155,13 @@ def _recipient_sheet(recipient: Organisation, plan: object, streams: dict[str, s
             Column("Output targets"),
         ),
         rows,
+        sheet_name=recipient.name,
     )
     categories = Table(
         f"{recipient.name}: by category",
         (Column("Category"), Column("Annual budget", MONEY)),
         [(c.label, by_category[c.label]) for c in Category if c.label in by_category],
+        sheet_name=f"{recipient.name[:18].strip()} by category",
     )
     return Sheet(
         recipient.name,

@@ -40,6 +40,7 @@ class Table:
     rows: Sequence[Sequence[object]]
     total: bool = True
     note: str | None = None
+    sheet_name: str | None = None  # the worksheet's name when not the table's title
 
     def totals(self) -> tuple[object, ...]:
         """The total row: "Total" in the first column, each summed column's exact sum."""

@@ -51,6 +51,11 @@ def check_year(year: str) -> None:
         )
 
 
+def report_years() -> list[str]:
+    """The partnership's financial years, newest first."""
+    return sorted(db.session.scalars(select(FinancialYearRecord.label)), reverse=True)
+
+
 def check_stream(code: str) -> GrantStream:
     stream = stream_by_code(code)
     if stream is None:

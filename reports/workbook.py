@@ -107,7 +107,9 @@ def build_workbook(report: Report) -> bytes:
             )
             top = _title_rows(report, title, *intro, table.note or "")
             rows = [*top, *_table_rows(table, first_data_row=len(top) + 1)]
-            name = _unique(_sheet_name(sheet.name, table.title, len(sheet.tables)), taken)
+            name = _unique(
+                table.sheet_name or _sheet_name(sheet.name, table.title, len(sheet.tables)), taken
+            )
             sheets[name] = rows
             layouts[name] = SheetLayout(
                 header_row=len(top),

@@ -51,6 +51,7 @@ NAVIGATION = (
     NavItem("Payments", "payments.position", Permission.VIEW_GRANTS, ("/payments",)),
     NavItem("Delivery plans", "plans.plan_list", Permission.VIEW_PLANS, ("/plans",)),
     NavItem("Returns", "returns.return_list", Permission.VIEW_RETURNS, ("/returns",)),
+    NavItem("Home Office outputs", "reports.index", Permission.VIEW_PLANS, ("/reports",)),
     NavItem(
         "Commissioning",
         "rounds.round_list",
