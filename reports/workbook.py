@@ -19,7 +19,9 @@ MAX_NAME = 31
 
 
 def column_letter(index: int) -> str:
-    """>>> column_letter(0), column_letter(27)
+    """The spreadsheet's name for a 0-based column.
+
+    >>> column_letter(0), column_letter(27)
     ('A', 'AB')
     """
     letters = ""
