@@ -94,10 +94,12 @@ def write_xlsx(
     """Write one worksheet per entry (in order) and return the workbook's bytes."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    formats: dict[str, Format] = {}
+    formats: dict[tuple[str, bool, bool], Format] = {}
 
-    def format_for(num_format: str, *, bold: bool = False, quote: bool = False) -> Format:
-        key = f"{num_format}|{bold}|{quote}"
+    def format_for(num_format: str, *, bold: bool = False, quote: bool = False) -> Format | None:
+        if num_format == "General" and not bold and not quote:
+            return None  # the default cell style: nothing to write for it
+        key = (num_format, bold, quote)
         if key not in formats:
             properties: dict[str, object] = {"num_format": num_format, "bold": bold}
             if quote:
@@ -154,6 +156,14 @@ def _write_cell(
     header: bool,
 ) -> int:
     """Write one cell; return roughly how many characters it shows (for the column width)."""
+    # The commonest cells first (money, then text): this runs once per cell.
+    if isinstance(value, Decimal):
+        sheet.write_number(row, col, _to_excel_number(value), format_for(MONEY_FORMAT, bold=header))
+        return _money_width(value)
+    if isinstance(value, str):
+        quote = is_formula_like(value)
+        sheet.write_string(row, col, value, format_for("General", bold=header, quote=quote))
+        return len(value)
     if value is None:
         return 0
     if isinstance(value, bool):
@@ -167,10 +177,7 @@ def _write_cell(
             format_for(value.num_format, bold=True),
             _to_excel_number(value.value),
         )
-        return len(f"£{value.value:,.2f}")
-    if isinstance(value, Decimal):
-        sheet.write_number(row, col, _to_excel_number(value), format_for(MONEY_FORMAT, bold=header))
-        return len(f"£{value:,.2f}")
+        return _money_width(value.value)
     if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], Decimal):
         number, num_format = value
         sheet.write_number(row, col, _to_excel_number(number), format_for(num_format, bold=header))
@@ -186,6 +193,16 @@ def _write_cell(
     quote = is_formula_like(text)
     sheet.write_string(row, col, text, format_for("General", bold=header, quote=quote))
     return len(text)
+
+
+def _money_width(value: Decimal) -> int:
+    """How many characters ``£1,234.56`` takes, without formatting it.
+
+    >>> _money_width(Decimal("1234.56")), len("£1,234.56"), _money_width(Decimal("-5"))
+    (9, 9, 6)
+    """
+    digits = max(value.adjusted() + 1, 1)
+    return digits + (digits - 1) // 3 + 4 + (1 if value < 0 else 0)
 
 
 def _to_excel_number(value: Decimal) -> float:
