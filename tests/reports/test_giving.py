@@ -83,3 +83,49 @@ def test_an_unknown_year_is_a_clear_error(demo, runner, tmp_path):
 
     assert result.exit_code == 1
     assert "Unknown financial year '2031-32'" in result.output
+
+
+def test_a_spokes_contract_with_a_provider_is_a_regrant(demo, runner, tmp_path):
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from commissioning.rounds.models import Bid, Contract
+    from extensions import db
+    from grants.plans.models import DeliveryPlan, PlanLine
+    from reference.models import Organisation
+
+    bristol = db.session.scalar(select(Organisation).where(Organisation.code == "bristol"))
+    line = db.session.scalar(
+        select(PlanLine)
+        .join(DeliveryPlan)
+        .where(DeliveryPlan.recipient_id == bristol.id, DeliveryPlan.financial_year == "2024-25")
+        .order_by(PlanLine.id)
+    )
+    bid = db.session.scalar(select(Bid).order_by(Bid.id))
+    db.session.add(
+        Contract(
+            bid_id=bid.id,
+            provider_id=bid.provider_id,
+            plan_line_id=line.id,
+            reference="=CON-2024-001",  # formula-like text stays text in the CSV
+            value=Decimal("12000.00"),
+            vru_amount=Decimal("10000.00"),
+            match_amount=Decimal("2000.00"),
+            starts_on=date(2024, 6, 1),
+            ends_on=date(2025, 3, 31),
+        )
+    )
+    db.session.commit()
+
+    grants = giving.year_grants("2024-25")
+
+    assert giving.validate(grants) == []
+    regrant = grants[-1]
+    assert regrant["fundingOrganization"][0]["name"] == "Bristol"
+    assert regrant["recipientOrganization"][0]["name"] == bid.provider.organisation.name
+    assert regrant["amountAwarded"] == Decimal("10000.00")
+    to_bristol = [g for g in grants if g["recipientOrganization"][0]["name"] == "Bristol"]
+    assert {g.get("regrantType") for g in to_bristol} == {giving.REGRANT_TYPE}
+    rows = list(csv.reader(io.StringIO(giving.as_csv(grants).decode("utf-8-sig"))))
+    assert all(not cell.startswith("=") for row in rows for cell in row)
