@@ -15,27 +15,11 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from core.cells import FORMULA_STARTS, is_formula_like, safe_text
 
-
-def is_formula_like(text: str) -> bool:
-    """Whether a spreadsheet would read ``text`` as a formula (the one test for every export).
-
-    >>> is_formula_like("=SUM(A1)"), is_formula_like("@cmd"), is_formula_like("Bristol")
-    (True, True, False)
-    """
-    return text.startswith(FORMULA_STARTS)
-
-
-def safe_text(value: object) -> object:
-    """``value``, with an apostrophe before text that would otherwise open as a formula.
-
-    >>> safe_text("-£5.00"), safe_text("Bristol"), safe_text(-5)
-    ("'-£5.00", 'Bristol', -5)
-    """
-    if isinstance(value, str) and is_formula_like(value):
-        return "'" + value
-    return value
+# The one test and the one fix, kept in the pure kernel so that every export (CSV, XLSX, and
+# the formula package's own CSV) shares them; re-exported here for the CSV writers.
+__all__ = ["FORMULA_STARTS", "is_formula_like", "safe_text", "write_csv"]
 
 
 def write_csv(rows: Iterable[Sequence[object]]) -> bytes:
