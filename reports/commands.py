@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from reports import delivery, giving, queries
+from reports import annual, delivery, giving, queries
 from reports.document import Report
 from reports.pages import build_pdf
 from reports.workbook import build_workbook
@@ -71,7 +71,7 @@ def quarterly_return_command(
 @with_appcontext
 def annual_summary_command(year: str, fmt: str, out: Path, draft: bool) -> None:
     """The year's summary of finances, as in the annual report."""
-    _write(lambda: queries.annual_summary(year, allow_draft=draft), fmt, out)
+    _write(lambda: annual.annual_summary(year, allow_draft=draft), fmt, out)
 
 
 @report_cli.command("delivery-plan")

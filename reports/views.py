@@ -11,7 +11,7 @@ from flask_login import current_user
 from auth.permissions import permission_required
 from auth.roles import Permission
 from reference.queries import current_financial_year, list_grant_streams
-from reports import delivery, giving, queries
+from reports import annual, delivery, giving, queries
 from reports.document import Report
 from reports.pages import build_pdf
 from reports.workbook import build_workbook
@@ -91,7 +91,7 @@ def quarterly_return_download(year: str, grant: str, quarter: int, fmt: str):
 def annual_summary_download(year: str, fmt: str):
     _refuse_spoke_leads()
     return _render(
-        lambda: queries.annual_summary(year, allow_draft=True), fmt, f"annual-summary-{year}"
+        lambda: annual.annual_summary(year, allow_draft=True), fmt, f"annual-summary-{year}"
     )
 
 
