@@ -4,8 +4,10 @@ penny against the annual report's figures."""
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
+import pypdf
 import pytest
 
 from tests.reports.helpers import money, pdf_pages, row_starting, sheet_formulas, sheet_values
@@ -66,6 +68,8 @@ def test_quarterly_return_pdf_is_a4_with_page_numbers(demo, runner, tmp_path):
     )  # fmt: skip
 
     pages = pdf_pages(body)
+    size = pypdf.PdfReader(io.BytesIO(body)).pages[0].mediabox
+    assert sorted((round(size.width), round(size.height))) == [595, 842]  # A4 (landscape)
     assert all(f"Page {n} of {len(pages)}" in text for n, text in enumerate(pages, 1))
     assert all(PARTNERSHIP in text for text in pages)
     text = "\n".join(pages)
