@@ -30,7 +30,7 @@ from grants.returns.queries import (
 )
 from grants.vocabulary import Category
 from reference.models import FinancialYearRecord, GrantStream, Organisation
-from reports.document import COUNT, MONEY, PERCENT, Column, Report, Sheet, Table
+from reports.document import COUNT, MONEY, PERCENT, Column, Report, Sheet, Table, percent
 from web.templating import partnership_name
 
 SIGN_OFF = ("OPCC chief finance officer (s151)", "Police and Crime Commissioner or delegate")
@@ -237,6 +237,38 @@ def quarterly_return(code: str, year: str, quarter: int, *, allow_draft: bool = 
     )
     recipients = {r.recipient_id for r in returns} | {o.id for o in expected}
     interventions = _intervention_table(year, quarter, recipients)
+    shares = []
+    for ret, fig in figures:
+        ytd = {c: ZERO for c in (Category.INTERVENTIONS, Category.EVALUATION)}
+        total = ZERO
+        for row in fig.rows:
+            total += row.figures.year_to_date
+            if row.plan_line.category in ytd:
+                ytd[row.plan_line.category] += row.figures.year_to_date
+        spent_on = ytd[Category.INTERVENTIONS]
+        shares.append(
+            (
+                ret.recipient.name,
+                total,
+                spent_on,
+                percent(spent_on, total),
+                ytd[Category.EVALUATION],
+                percent(ytd[Category.EVALUATION], spent_on),
+            )
+        )
+    evaluation = Table(
+        "Interventions and evaluation spend",
+        (
+            Column("Recipient"),
+            Column("Spend to date", MONEY),
+            Column("On interventions", MONEY),
+            Column("Interventions share", PERCENT),
+            Column("On evaluation", MONEY),
+            Column("Evaluation share of interventions", PERCENT),
+        ),
+        shares,
+        sheet_name="Interventions and evaluation",
+    )
     reach_table = Table(
         "Reach by age band",
         (
@@ -269,7 +301,7 @@ def quarterly_return(code: str, year: str, quarter: int, *, allow_draft: bool = 
         sheets=[
             Sheet("Finance", [finance, labour]),
             Sheet("Match funding", [match]),
-            Sheet("Interventions", [interventions, reach_table]),
+            Sheet("Interventions", [evaluation, interventions, reach_table]),
             Sheet("Claim", [claims]),
             Sheet(
                 "Narrative",

@@ -51,6 +51,9 @@ def test_quarterly_return_xlsx_consolidates_the_recipients_to_the_penny(demo, ru
     ws = sheet_formulas(body)["Finance by category"]
     assert ws.freeze_panes == f"A{finance.index(header) + 2}"
     assert ws["B" + str(finance.index(header) + 2)].number_format.startswith("£")
+    evaluation = sheets["Interventions and evaluation"]
+    assert money(row_starting(evaluation, "Total")[2]) == Decimal("970641.72")  # as by category
+    assert "Narrative" in sheets
     labour = sheets["Labour and non-labour"]
     assert money(row_starting(labour, "Total")[1]) == Decimal("1528667.00")
     assert {
