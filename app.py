@@ -126,6 +126,7 @@ def _register_blueprints(app: Flask) -> None:
     from home.views import bp as home_bp
     from partnership.views import bp as partnership_bp
     from reference.views import bp as reference_bp
+    from reports.views import bp as reports_bp
     from web.errors import register_error_handlers
     from web.health import bp as health_bp
     from web.security import register_security_headers
@@ -147,6 +148,7 @@ def _register_blueprints(app: Flask) -> None:
         interventions_bp,
         gaps_bp,
         audit_bp,
+        reports_bp,
         health_bp,
     ):
         app.register_blueprint(blueprint)
@@ -166,9 +168,12 @@ def _register_commands(app: Flask) -> None:
     from grants.returns.commands import grants_cli, returns_cli
     from partnership.commands import setup_command
     from reminders.commands import reminders_cli
+    from reports.commands import export_cli, report_cli
     from web.serve import serve_command
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(report_cli)
+    app.cli.add_command(export_cli)
     grants_cli.add_command(position_command)
     app.cli.add_command(grants_cli)
     app.cli.add_command(returns_cli)

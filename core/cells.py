@@ -5,6 +5,11 @@ parse that text exactly (``to_money``, ``Decimal``), so no float ever reaches mo
 
 >>> [cell_text(c) for c in (193282.0, 1250.5, 0.1, "  V1 ", None, date(2025, 3, 31), True)]
 ['193282', '1250.5', '0.1', 'V1', '', '2025-03-31', 'TRUE']
+
+And the other way, out to a spreadsheet: text that a spreadsheet would run as a formula (it
+starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is the one test
+``is_formula_like``, and ``safe_text`` the one fix every CSV export applies (the XLSX writer marks
+such cells "quote prefix" instead).
 """
 
 from __future__ import annotations
@@ -27,3 +32,26 @@ def cell_text(cell: object) -> str:
         # repr is the shortest text that reads back as this double: the digits the user typed.
         return str(int(cell)) if cell.is_integer() else repr(cell)
     return str(cell).strip()
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(text: str) -> bool:
+    """Whether a spreadsheet would read ``text`` as a formula (the one test for every export).
+
+    >>> is_formula_like("=SUM(A1)"), is_formula_like("@cmd"), is_formula_like("Bristol")
+    (True, True, False)
+    """
+    return text.startswith(FORMULA_STARTS)
+
+
+def safe_text(value: object) -> object:
+    """``value``, with an apostrophe before text that would otherwise open as a formula.
+
+    >>> safe_text("-£5.00"), safe_text("Bristol"), safe_text(-5)
+    ("'-£5.00", 'Bristol', -5)
+    """
+    if isinstance(value, str) and is_formula_like(value):
+        return "'" + value
+    return value

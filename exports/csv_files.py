@@ -15,18 +15,11 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from core.cells import FORMULA_STARTS, is_formula_like, safe_text
 
-
-def safe_text(value: object) -> object:
-    """``value``, with an apostrophe before text that would otherwise open as a formula.
-
-    >>> safe_text("-£5.00"), safe_text("Bristol"), safe_text(-5)
-    ("'-£5.00", 'Bristol', -5)
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+# The one test and the one fix, kept in the pure kernel so that every export (CSV, XLSX, and
+# the formula package's own CSV) shares them; re-exported here for the CSV writers.
+__all__ = ["FORMULA_STARTS", "is_formula_like", "safe_text", "write_csv"]
 
 
 def write_csv(rows: Iterable[Sequence[object]]) -> bytes:

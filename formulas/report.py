@@ -7,7 +7,8 @@ spreadsheet library (``exports.spreadsheets.write_xlsx`` turns ``build_sheets`` 
 Formats: money as two decimals without symbol (``"1234.50"``, ``core.money.format_plain``);
 shares to 6 decimal places, half up (enough to tell spokes apart, and the exact share is kept in
 the result); weights as written in the formula; percentages to 2 decimal places. ``None`` (no
-previous amount) is ``null`` in JSON and an empty cell in CSV.
+previous amount) is ``null`` in JSON and an empty cell in CSV. Recipient names in the CSV go
+through ``core.cells.safe_text``, the one helper that keeps formula-like text inert.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import io
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from core.cells import safe_text
 from core.money import PENNY, format_gbp, format_plain
 from formulas.calculate import AllocationResult, RecipientExplanation
 
@@ -78,7 +80,7 @@ def format_csv(result: AllocationResult) -> str:
     writer.writerow(header)
     for allocation in result.allocations:
         row = [
-            allocation.recipient,
+            safe_text(allocation.recipient),
             "spoke",
             *(_plain(v) for v in _money_columns(allocation)),
             _text(allocation.change_percent),
@@ -94,7 +96,9 @@ def format_csv(result: AllocationResult) -> str:
         writer.writerow(row)
     for top_slice in result.top_slices:
         blanks = [""] * (len(header) - 3)
-        writer.writerow([top_slice.recipient, "top_slice", format_plain(top_slice.amount), *blanks])
+        writer.writerow(
+            [safe_text(top_slice.recipient), "top_slice", format_plain(top_slice.amount), *blanks]
+        )
     return out.getvalue()
 
 

@@ -13,6 +13,7 @@ from auth.roles import Permission
 from commissioning.rounds.queries import panel_work
 from home.actions import actions_for
 from reference.queries import current_financial_year, list_grant_streams, visible_spokes
+from reports.dashboard import dashboard_for
 
 bp = Blueprint("home", __name__)
 
@@ -35,4 +36,7 @@ def index():
         allocated=allocated,
         panel_work=panel_work(current_user) if current_user.can(Permission.SCORE_BIDS) else [],
         actions=actions_for(current_user),
+        dashboard=dashboard_for(current_user, year.label)
+        if current_user.can(Permission.VIEW_RETURNS)
+        else None,
     )

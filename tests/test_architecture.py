@@ -39,6 +39,7 @@ PROJECT_PACKAGES = (
     "reminders",
     "commissioning",
     "exports",
+    "reports",
 )
 TOP_LEVEL_MODULES = ("app.py", "config.py", "database.py", "extensions.py", "cli.py")
 

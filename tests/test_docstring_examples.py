@@ -22,6 +22,7 @@ PACKAGES = (
     "backup",
     "reference",
     "web",
+    "reports",
 )
 MODULES = sorted(
     ".".join(path.relative_to(ROOT).with_suffix("").parts)

@@ -51,6 +51,7 @@ NAVIGATION = (
     NavItem("Payments", "payments.position", Permission.VIEW_GRANTS, ("/payments",)),
     NavItem("Delivery plans", "plans.plan_list", Permission.VIEW_PLANS, ("/plans",)),
     NavItem("Returns", "returns.return_list", Permission.VIEW_RETURNS, ("/returns",)),
+    NavItem("Home Office outputs", "reports.index", Permission.VIEW_PLANS, ("/reports",)),
     NavItem(
         "Commissioning",
         "rounds.round_list",
@@ -127,6 +128,21 @@ def percent_filter(value: Decimal | str | None, signed: bool = True) -> str:
     return ("+" if signed and amount > 0 else "") + f"{amount}%"
 
 
+def report_cell(value: object, kind: str = "text") -> str:
+    """A cell of a report table (``reports.document``) in the one format for its kind."""
+    if value is None or value == "":
+        return "" if kind == "text" else "–"
+    if kind == "money" and isinstance(value, Decimal):
+        return money_filter(value)
+    if kind == "count" and isinstance(value, int):
+        return f"{value:,}"
+    if kind == "percent" and isinstance(value, Decimal):
+        return percent_filter(value, signed=False)
+    if isinstance(value, date):
+        return format_day(value)
+    return str(value)
+
+
 UK_TIME = ZoneInfo("Europe/London")
 
 
@@ -153,6 +169,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(money_filter, "money")
     app.add_template_filter(signed_money_filter, "signed_money")
     app.add_template_filter(percent_filter, "percent")
+    app.add_template_filter(report_cell, "report_cell")
     app.add_template_filter(type_name, "type_name")
     app.add_template_filter(lambda n: f"{n:,}", "thousands")
     app.add_template_filter(lambda code: AGE_BAND_NAMES.get(code or "", "–"), "age_band_name")

@@ -109,6 +109,24 @@ def plan_recipients(user: User) -> list[Organisation]:
     )
 
 
+def plan_recipients_all(financial_year: str) -> list[Organisation]:
+    """The Hub, then the spokes, that have a plan or an active allocation for the year."""
+    with_plans = select(DeliveryPlan.recipient_id).where(
+        DeliveryPlan.financial_year == financial_year
+    )
+    with_allocations = select(Allocation.recipient_id).where(
+        Allocation.financial_year == financial_year,
+        Allocation.status == AllocationStatus.ACTIVE,
+    )
+    statement = select(Organisation).where(
+        Organisation.kind.in_([OrganisationKind.HUB, OrganisationKind.SPOKE]),
+        Organisation.id.in_(with_plans) | Organisation.id.in_(with_allocations),
+    )
+    return sorted(
+        db.session.scalars(statement), key=lambda o: (o.kind is not OrganisationKind.HUB, o.name)
+    )
+
+
 def list_grant_streams() -> list[GrantStream]:
     return list(db.session.scalars(select(GrantStream).order_by(GrantStream.code)))
 
