@@ -254,12 +254,15 @@ def test_a_zip_bomb_is_refused_in_bounded_memory_by_a_real_process(tmp_path):
     root = Path(__file__).resolve().parents[2]
     bomb = tmp_path / "indicators.xlsx"
     bomb.write_bytes(zip_bomb(inflated=256 * 1024 * 1024))  # 256 MiB of zeros, 250 KiB on disk
+    # The peak is read from /proc (VmHWM belongs to this program's own memory): ru_maxrss would
+    # carry over the forking pytest process's peak across exec, measuring the test, not vrp.
     child = (
-        "import resource, sys, cli\n"
+        "import re, sys, cli\n"
         "try:\n"
         "    cli.run()\n"
         "finally:\n"
-        "    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "    status = open('/proc/self/status').read()\n"
+        "    peak = re.search(r'VmHWM:\\s+(\\d+) kB', status).group(1)\n"
         "    print(f'PEAK_KIB={peak}', file=sys.stderr)\n"
     )
     result = subprocess.run(
