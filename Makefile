@@ -27,13 +27,13 @@ test: setup-dev ## Set up with the dev tools; lint, format check, type check, ev
 	$(VENV)/ruff check .
 	$(VENV)/ruff format --check .
 	$(VENV)/mypy
-	$(VENV)/python -m pytest
+	$(VENV)/python -m pytest -n auto
 
 test-sqlite: setup-dev ## Run the tests against SQLite only
-	$(VENV)/python -m pytest --db sqlite
+	$(VENV)/python -m pytest -n auto --db sqlite
 
 test-postgresql: setup-dev ## Run the tests against PostgreSQL only
-	$(VENV)/python -m pytest --db postgresql
+	$(VENV)/python -m pytest -n auto --db postgresql
 
 lint: setup-dev ## ruff lint and format check
 	$(VENV)/ruff check .
