@@ -3,6 +3,7 @@ permission checks, the partnership's name."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -10,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
+from jinja2 import Environment, pass_environment
+from jinja2.filters import make_attrgetter
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -29,18 +32,35 @@ class NavItem:
     sections: tuple[str, ...] = ()  # path prefixes that belong under this item
 
 
+@dataclass(frozen=True)
+class NavGroup:
+    """One item of the main menu for several related pages; opening it goes to the first of
+    them the user may open, and inside it a section menu links them all."""
+
+    text: str
+    children: tuple[NavItem, ...]
+
+
 # The navigation, in order; each item shows only to those who may open it.
-NAVIGATION = (
+NAVIGATION: tuple[NavItem | NavGroup, ...] = (
     NavItem("Home", "home.index", Permission.VIEW_HOME),
     NavItem("Spokes", "reference.spoke_list", Permission.VIEW_SPOKES, ("/spokes",)),
-    NavItem(
-        "Allocations", "allocations.allocation_list", Permission.VIEW_ALLOCATIONS, ("/allocations",)
-    ),
-    NavItem(
-        "Funding formula",
-        "allocations.formula_list",
-        Permission.VIEW_FORMULAS,
-        ("/formulas", "/indicators", "/runs"),
+    NavGroup(
+        "Allocations",
+        (
+            NavItem(
+                "Allocations",
+                "allocations.allocation_list",
+                Permission.VIEW_ALLOCATIONS,
+                ("/allocations",),
+            ),
+            NavItem(
+                "Funding formula",
+                "allocations.formula_list",
+                Permission.VIEW_FORMULAS,
+                ("/formulas", "/indicators", "/runs"),
+            ),
+        ),
     ),
     NavItem(
         "Grants",
@@ -52,30 +72,45 @@ NAVIGATION = (
     NavItem("Delivery plans", "plans.plan_list", Permission.VIEW_PLANS, ("/plans",)),
     NavItem("Returns", "returns.return_list", Permission.VIEW_RETURNS, ("/returns",)),
     NavItem("Home Office outputs", "reports.index", Permission.VIEW_PLANS, ("/reports",)),
-    NavItem(
+    NavGroup(
         "Commissioning",
-        "rounds.round_list",
-        Permission.VIEW_COMMISSIONING,
-        ("/commissioning/rounds", "/commissioning/bids", "/commissioning/attachments"),
+        (
+            NavItem(
+                "Rounds and bids",
+                "rounds.round_list",
+                Permission.VIEW_COMMISSIONING,
+                ("/commissioning/rounds", "/commissioning/bids", "/commissioning/attachments"),
+            ),
+            NavItem(
+                "Providers",
+                "providers.provider_list",
+                Permission.VIEW_PROVIDERS,
+                ("/commissioning/providers",),
+            ),
+            NavItem(
+                "Interventions",
+                "interventions.intervention_list",
+                Permission.VIEW_INTERVENTIONS,
+                ("/commissioning/interventions", "/commissioning/strands"),
+            ),
+            NavItem(
+                "Gap map", "gaps.gap_map", Permission.VIEW_INTERVENTIONS, ("/commissioning/gaps",)
+            ),
+        ),
     ),
-    NavItem(
-        "Providers",
-        "providers.provider_list",
-        Permission.VIEW_PROVIDERS,
-        ("/commissioning/providers",),
+    NavGroup(
+        "Administration",
+        (
+            NavItem(
+                "Partnership",
+                "partnership.overview",
+                Permission.MANAGE_REFERENCE,
+                ("/admin/partnership",),
+            ),
+            NavItem("Users", "auth.user_list", Permission.VIEW_USERS, ("/admin/users",)),
+            NavItem("Audit log", "audit.event_list", Permission.VIEW_AUDIT, ("/audit",)),
+        ),
     ),
-    NavItem(
-        "Interventions",
-        "interventions.intervention_list",
-        Permission.VIEW_INTERVENTIONS,
-        ("/commissioning/interventions", "/commissioning/strands"),
-    ),
-    NavItem("Gap map", "gaps.gap_map", Permission.VIEW_INTERVENTIONS, ("/commissioning/gaps",)),
-    NavItem(
-        "Partnership", "partnership.overview", Permission.MANAGE_REFERENCE, ("/admin/partnership",)
-    ),
-    NavItem("Users", "auth.user_list", Permission.VIEW_USERS, ("/admin/users",)),
-    NavItem("Audit log", "audit.event_list", Permission.VIEW_AUDIT, ("/audit",)),
 )
 
 
@@ -91,19 +126,49 @@ def partnership_name() -> str:
     return str(g.partnership_name)
 
 
-def navigation_items() -> list[dict[str, object]]:
-    if not current_user.is_authenticated:
-        return []
-    items = []
-    for item in NAVIGATION:
+def _links(items: tuple[NavItem, ...]) -> list[dict[str, object]]:
+    """The items the signed-in user may open, as links, the one for this page marked active."""
+    links = []
+    for item in items:
         if item.endpoint not in current_app.view_functions or not can(item.permission):
             continue
         href = url_for(item.endpoint)
         active = request.path == href or any(
             request.path.startswith(section) for section in item.sections
         )
-        items.append({"text": item.text, "href": href, "active": active})
+        links.append({"text": item.text, "href": href, "active": active})
+    return links
+
+
+def navigation_items() -> list[dict[str, object]]:
+    """The main menu. A group the user may open only one page of shows as that page."""
+    if not current_user.is_authenticated:
+        return []
+    items: list[dict[str, object]] = []
+    for entry in NAVIGATION:
+        if isinstance(entry, NavItem):
+            items.extend(_links((entry,)))
+            continue
+        links = _links(entry.children)
+        if len(links) == 1:
+            items.extend(links)
+        elif links:
+            active = any(link["active"] for link in links)
+            items.append({"text": entry.text, "href": links[0]["href"], "active": active})
     return items
+
+
+def section_navigation() -> dict[str, object] | None:
+    """The section menu of the group this page is in, when the user may open more than one of
+    its pages: ``{"label": ..., "items": [...]}``."""
+    if not current_user.is_authenticated:
+        return None
+    for entry in NAVIGATION:
+        if isinstance(entry, NavGroup):
+            links = _links(entry.children)
+            if len(links) > 1 and any(link["active"] for link in links):
+                return {"label": entry.text, "items": links}
+    return None
 
 
 def money_filter(value: Decimal | str | None, pence: bool = True) -> str:
@@ -111,6 +176,14 @@ def money_filter(value: Decimal | str | None, pence: bool = True) -> str:
     if value is None or value == "":
         return "–"
     return format_gbp(Decimal(value) if isinstance(value, str) else value, pence=pence)
+
+
+@pass_environment
+def money_total(environment: Environment, items: Iterable[object], attribute: str) -> Decimal:
+    """The total of one money attribute over ``items``: ``£0.00`` for none (Jinja's ``sum``
+    would give the integer 0, which is not money)."""
+    amount_of = make_attrgetter(environment, attribute)
+    return sum((amount_of(item) for item in items), Decimal("0.00"))
 
 
 def signed_money_filter(value: Decimal | str | None) -> str:
@@ -168,12 +241,14 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(format_timestamp, "timestamp")
     app.add_template_filter(money_filter, "money")
     app.add_template_filter(signed_money_filter, "signed_money")
+    app.add_template_filter(money_total, "money_total")
     app.add_template_filter(percent_filter, "percent")
     app.add_template_filter(report_cell, "report_cell")
     app.add_template_filter(type_name, "type_name")
     app.add_template_filter(lambda n: f"{n:,}", "thousands")
     app.add_template_filter(lambda code: AGE_BAND_NAMES.get(code or "", "–"), "age_band_name")
     app.add_template_global(navigation_items)
+    app.add_template_global(section_navigation)
     app.add_template_global(can)
     app.add_template_global(Permission, "Permission")
 

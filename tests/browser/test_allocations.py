@@ -26,7 +26,10 @@ def test_finance_runs_compares_and_approves_a_scenario(
     page.get_by_label("Password", exact=True).fill("correct-horse-battery")
     page.get_by_role("button", name="Sign in").click()
 
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Funding formula").click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Allocations").click()
+    page.get_by_role("navigation", name="Allocations").get_by_role(
+        "link", name="Funding formula"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Funding formula")
     page.get_by_role("button", name="Run a scenario").click()
 

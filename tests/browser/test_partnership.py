@@ -30,7 +30,10 @@ def test_an_administrator_adds_a_spoke_and_its_lead_who_chooses_a_password(
     make_user(role="admin", email="chief@threerivers.example")
     sign_in(page, live_server, "chief@threerivers.example", "correct-horse-battery")
 
-    page.get_by_role("navigation").get_by_role("link", name="Partnership").click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Administration").click()
+    page.get_by_role("navigation", name="Administration").get_by_role(
+        "link", name="Partnership"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Three Rivers Violence Reduction Unit"
     )
@@ -46,7 +49,7 @@ def test_an_administrator_adds_a_spoke_and_its_lead_who_chooses_a_password(
     page.get_by_role("button", name="Save the spoke").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Added Westport Council")
 
-    page.get_by_role("navigation").get_by_role("link", name="Users").click()
+    page.get_by_role("navigation", name="Administration").get_by_role("link", name="Users").click()
     page.get_by_role("button", name="Create a user").click()
     page.get_by_label("Email address").fill("lead@westport.example")
     page.get_by_label("Full name").fill("Wes Lead")
