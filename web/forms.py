@@ -1,21 +1,36 @@
-"""Form pieces every feature shares: showing a service's problems on a form (each against its
-field where it has one), a form that carries the record's ``lock_version`` as the user loaded it,
-and GOV.UK day-month-year date fields that may be left blank.
+"""Form pieces every feature shares: submitting a form to a service and showing the service's
+problems on it (each against its field where it has one), a form that carries the record's
+``lock_version`` as the user loaded it, and GOV.UK day-month-year date fields that may be left
+blank.
+
+Every page that saves what someone typed has the same shape, written once here::
+
+    form = ProviderForm()
+    submitted = submit(form, lambda: services.create_provider(..., user=current_user))
+    if submitted.saved:
+        flash(f"Registered {submitted.result.name}")
+        return redirect(...)
+    return render_form("providers/provider_new.html", form, submitted)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar, cast
 
+from flask import render_template
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import DateField, HiddenField, IntegerField
 from wtforms.validators import DataRequired, Optional
 from wtforms.widgets import HiddenInput
 
-from core.problems import Problem
+from core.problems import DomainError, Problem
+from extensions import db
 
 DATE_FORMAT = "%d %m %Y"
+T = TypeVar("T")
 
 
 class LockedForm(FlaskForm):
@@ -125,3 +140,42 @@ def _located(where: str, message: str, *, file: str | None) -> str:
 
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
+
+
+# --- submitting a form to a service -----------------------------------------------------------
+
+
+@dataclass
+class Submission(Generic[T]):
+    """What became of a form: ``saved`` with what the service returned in ``result``, or not
+    (not submitted, not valid, or refused), with the problems for the error summary."""
+
+    saved: bool = False
+    result: T = cast(Any, None)  # only when saved
+    summary_problems: list[str] = field(default_factory=list)
+
+
+def submit(
+    form: FlaskForm,
+    save: Callable[[], T],
+    show: Callable[[FlaskForm, Iterable[Problem]], list[str]] = show_problems,
+) -> Submission[T]:
+    """Call ``save`` when ``form`` was submitted and is valid. When the service refuses (a
+    ``DomainError``), nothing it did is kept and its problems go on the form through ``show``."""
+    if not form.validate_on_submit():
+        return Submission()
+    try:
+        result = save()
+    except DomainError as error:
+        db.session.rollback()
+        return Submission(summary_problems=show(form, error.problems))
+    return Submission(saved=True, result=result)
+
+
+def render_form(
+    template: str, form: FlaskForm, submitted: Submission[Any], **context: object
+) -> tuple[str, int]:
+    """The form page again: 400 when it has problems to show, else 200."""
+    problems = submitted.summary_problems
+    status = 400 if form.errors or problems else 200
+    return render_template(template, form=form, summary_problems=problems, **context), status

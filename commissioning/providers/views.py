@@ -15,9 +15,8 @@ from commissioning.providers import queries, services
 from commissioning.providers.diligence import CHECK_NAMES, CHECKS
 from commissioning.providers.forms import CheckForm, ProviderForm
 from commissioning.providers.models import Provider
-from core.problems import DomainError
 from extensions import db
-from web.forms import show_problems
+from web.forms import render_form, submit
 
 bp = Blueprint("providers", __name__, url_prefix="/commissioning/providers")
 FIELDS = tuple(services.ProviderInput.__dataclass_fields__)
@@ -40,21 +39,12 @@ def provider_list():
 @permission_required(Permission.MANAGE_PROVIDERS)
 def provider_new():
     form = ProviderForm()
-    summary: list[str] = []
-    if form.validate_on_submit():
-        data = services.ProviderInput(**{name: form[name].data for name in FIELDS})
-        try:
-            provider = services.create_provider(data, user=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            summary = show_problems(form, error.problems)
-        else:
-            flash(f"Registered {provider.name}")
-            return redirect(url_for("providers.provider_detail", provider_id=provider.id))
-    status = 400 if form.errors or summary else 200
-    return render_template(
-        "commissioning/providers/provider_new.html", form=form, summary_problems=summary
-    ), status
+    submitted = submit(form, lambda: services.create_provider(_typed(form), user=current_user))
+    if submitted.saved:
+        provider = submitted.result
+        flash(f"Registered {provider.name}")
+        return redirect(url_for("providers.provider_detail", provider_id=provider.id))
+    return render_form("commissioning/providers/provider_new.html", form, submitted)
 
 
 @bp.route("/<int:provider_id>")
@@ -84,24 +74,19 @@ def provider_edit(provider_id: int):
             data={name: getattr(provider, name, None) for name in FIELDS}
             | {"name": provider.name, "org_identifier": provider.org_identifier}
         )
-    summary: list[str] = []
-    if form.validate_on_submit():
-        data = services.ProviderInput(**{name: form[name].data for name in FIELDS})
-        try:
-            services.update_provider(provider.id, data, user=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            summary = show_problems(form, error.problems)
-        else:
-            flash(f"Saved {provider.name}")
-            return redirect(url_for("providers.provider_detail", provider_id=provider.id))
-    status = 400 if form.errors or summary else 200
-    return render_template(
-        "commissioning/providers/provider_new.html",
-        provider=provider,
-        form=form,
-        summary_problems=summary,
-    ), status
+    submitted = submit(
+        form, lambda: services.update_provider(provider.id, _typed(form), user=current_user)
+    )
+    if submitted.saved:
+        flash(f"Saved {provider.name}")
+        return redirect(url_for("providers.provider_detail", provider_id=provider.id))
+    return render_form(
+        "commissioning/providers/provider_new.html", form, submitted, provider=provider
+    )
+
+
+def _typed(form: ProviderForm) -> services.ProviderInput:
+    return services.ProviderInput(**{name: form[name].data for name in FIELDS})
 
 
 @bp.route("/<int:provider_id>/checks/<kind>", methods=["GET", "POST"])
@@ -116,22 +101,23 @@ def check_edit(provider_id: int, kind: str):
         form.evidence.data = existing.evidence
         form.checked_on.data = existing.checked_on
         form.expires_on.data = existing.expires_on
-    summary: list[str] = []
-    if form.validate_on_submit():
-        data = services.CheckInput(form.evidence.data, form.checked_on.data, form.expires_on.data)
-        try:
-            services.record_check(provider.id, kind, data, user=current_user, today=date.today())
-        except DomainError as error:
-            db.session.rollback()
-            summary = show_problems(form, error.problems)
-        else:
-            flash(f"Saved the {CHECK_NAMES[kind].lower()} check")
-            return redirect(url_for("providers.provider_detail", provider_id=provider.id))
-    status = 400 if form.errors or summary else 200
-    return render_template(
+    submitted = submit(
+        form,
+        lambda: services.record_check(
+            provider.id,
+            kind,
+            services.CheckInput(form.evidence.data, form.checked_on.data, form.expires_on.data),
+            user=current_user,
+            today=date.today(),
+        ),
+    )
+    if submitted.saved:
+        flash(f"Saved the {CHECK_NAMES[kind].lower()} check")
+        return redirect(url_for("providers.provider_detail", provider_id=provider.id))
+    return render_form(
         "commissioning/providers/check_edit.html",
+        form,
+        submitted,
         provider=provider,
         check_name=CHECK_NAMES[kind],
-        form=form,
-        summary_problems=summary,
-    ), status
+    )
