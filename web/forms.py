@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar
 
 from flask import render_template
 from flask_wtf import FlaskForm
@@ -151,7 +151,7 @@ class Submission(Generic[T]):
     (not submitted, not valid, or refused), with the problems for the error summary."""
 
     saved: bool = False
-    result: T = cast(Any, None)  # only when saved
+    result: T = None  # type: ignore[assignment]  # set only when saved
     summary_problems: list[str] = field(default_factory=list)
 
 
