@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from markupsafe import Markup
 
 from allocations import queries, services
@@ -29,16 +31,26 @@ from allocations.formula_text import build_formula_toml, field_for_key, fields_f
 from allocations.models import FormulaRun, FormulaVersion, IndicatorDataset, RunStatus
 from auth.permissions import permission_required
 from auth.roles import Permission
-from core.problems import DomainError
+from core.problems import DomainError, Problem
 from exports.charts import Series, grouped_bar_chart
 from exports.spreadsheets import write_xlsx
 from extensions import db
 from formulas.report import build_sheets, format_csv
 from reference.queries import list_grant_streams
-from web.forms import attach_problems
+from web.forms import attach_problems, render_form, submit
 from web.params import year_or_404
 
 bp = Blueprint("allocations", __name__)
+
+
+def _on_fields(form: FlaskForm, problems: Iterable[Problem]) -> list[str]:
+    """The service's problems on their fields, as the form's own sentences (no file or row)."""
+    return attach_problems(form, problems, show_location=False)
+
+
+def _in_summary(form: FlaskForm, problems: Iterable[Problem]) -> list[str]:
+    """Every problem with an uploaded file in the error summary, with its file and row."""
+    return attach_problems(form, problems, lambda column: None)
 
 
 def _get_or_404(model, id_):  # type: ignore[no-untyped-def]
@@ -155,26 +167,22 @@ def formula_download(version_id: int):
 @permission_required(Permission.MANAGE_FORMULAS)
 def dataset_new():
     form = UploadIndicatorsForm()
-    summary_problems: list[str] = []
-    if form.validate_on_submit():
+
+    def import_dataset() -> IndicatorDataset:
         file = form.file.data
-        try:
-            dataset = services.import_indicator_dataset(
-                file.read(),
-                filename=file.filename or "indicators.csv",
-                name=form.name.data,
-                user=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            summary_problems = attach_problems(form, error.problems, lambda c: None)
-        else:
-            flash(f"Imported {len(dataset.values)} values as {dataset.title}")
-            return redirect(url_for("allocations.dataset_detail", dataset_id=dataset.id))
-    status = 400 if form.errors or summary_problems else 200
-    return render_template(
-        "allocations/dataset_new.html", form=form, summary_problems=summary_problems
-    ), status
+        return services.import_indicator_dataset(
+            file.read(),
+            filename=file.filename or "indicators.csv",
+            name=form.name.data,
+            user=current_user,
+        )
+
+    submitted = submit(form, import_dataset, show=_in_summary)
+    if submitted.saved:
+        dataset = submitted.result
+        flash(f"Imported {len(dataset.values)} values as {dataset.title}")
+        return redirect(url_for("allocations.dataset_detail", dataset_id=dataset.id))
+    return render_form("allocations/dataset_new.html", form, submitted)
 
 
 @bp.route("/indicators/<int:dataset_id>")
@@ -195,35 +203,36 @@ def run_new():
     ]
     if request.method == "GET":
         form.formula_version.data = request.args.get("formula", type=int)
-    summary_problems: list[str] = []
-    if form.validate_on_submit():
-        previous = None
-        if form.previous_file.data:
-            file = form.previous_file.data
-            previous = services.PreviousChoice(
-                file_content=file.read(), file_name=file.filename or "previous.csv"
-            )
-        elif form.previous.data:
-            previous = services.PreviousChoice(run_id=int(form.previous.data))
-        try:
-            run = services.run_formula(
-                formula_version_id=form.formula_version.data,
-                dataset_id=form.dataset.data,
-                pot=form.pot.data or None,
-                previous=previous,
-                label=form.label.data,
-                user=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            summary_problems = attach_problems(form, error.problems, show_location=False)
-        else:
-            flash(f"Ran {run.title}")
-            return redirect(url_for("allocations.run_detail", run_id=run.id))
-    status = 400 if form.errors or summary_problems else 200
-    return render_template(
-        "allocations/run_new.html", form=form, summary_problems=summary_problems
-    ), status
+
+    def run_formula() -> FormulaRun:
+        return services.run_formula(
+            formula_version_id=form.formula_version.data,
+            dataset_id=form.dataset.data,
+            pot=form.pot.data or None,
+            previous=_previous(form),
+            label=form.label.data,
+            user=current_user,
+        )
+
+    submitted = submit(form, run_formula, show=_on_fields)
+    if submitted.saved:
+        run = submitted.result
+        flash(f"Ran {run.title}")
+        return redirect(url_for("allocations.run_detail", run_id=run.id))
+    return render_form("allocations/run_new.html", form, submitted)
+
+
+def _previous(form: RunForm) -> services.PreviousChoice | None:
+    """Last year's amounts as the form chose them: an uploaded file, an earlier run, or (None)
+    the service's own choice."""
+    if form.previous_file.data:
+        file = form.previous_file.data
+        return services.PreviousChoice(
+            file_content=file.read(), file_name=file.filename or "previous.csv"
+        )
+    if form.previous.data:
+        return services.PreviousChoice(run_id=int(form.previous.data))
+    return None
 
 
 def _chart_for(run: FormulaRun) -> Markup:
@@ -263,18 +272,16 @@ def run_detail(run_id: int):
 def run_approve(run_id: int):
     run = _get_or_404(FormulaRun, run_id)
     form = ApproveRunForm()
-    summary_problems: list[str] = []
-    if form.validate_on_submit():
-        try:
-            services.approve_run(
-                run.id, decision_reference=form.decision_reference.data, user=current_user
-            )
-        except DomainError as error:
-            db.session.rollback()
-            summary_problems = attach_problems(form, error.problems, show_location=False)
-        else:
-            flash(f"Approved {run.title} under decision {run.decision_reference}")
-            return redirect(url_for("allocations.allocation_list", year=run.financial_year))
+    submitted = submit(
+        form,
+        lambda: services.approve_run(
+            run.id, decision_reference=form.decision_reference.data, user=current_user
+        ),
+        show=_on_fields,
+    )
+    if submitted.saved:
+        flash(f"Approved {run.title} under decision {run.decision_reference}")
+        return redirect(url_for("allocations.allocation_list", year=run.financial_year))
     return render_template(
         "allocations/run_detail.html",
         run=run,
@@ -282,7 +289,7 @@ def run_approve(run_id: int):
         chart=_chart_for(run),
         approve_form=form,
         form=form,
-        summary_problems=summary_problems,
+        summary_problems=submitted.summary_problems,
         variations=queries.variations_since_approval(run),
     ), 400
 
