@@ -27,7 +27,7 @@ from auth.sessions import start_session
 from core.problems import DomainError
 from extensions import db
 from reference.queries import list_spokes
-from web.forms import show_problems
+from web.forms import render_form, submit
 
 bp = Blueprint("auth", __name__)
 
@@ -194,26 +194,21 @@ def user_password(user_id: int):
 @permission_required(Permission.VIEW_HOME)
 def change_password():
     form = ChangePasswordForm()
-    summary_problems: list[str] = []
-    if form.validate_on_submit():
-        try:
-            user = services.change_own_password(
-                current_user,
-                current=form.current_password.data,
-                new=form.new_password.data,
-                confirm=form.confirm_password.data,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            summary_problems = show_problems(form, error.problems)
-        else:
-            login_user(user)  # this session carries on; every other one has ended
-            flash("Your password is changed; you were signed out everywhere else")
-            return redirect(url_for("home.index"))
-    status = 400 if form.errors or summary_problems else 200
-    return render_template(
-        "auth/change_password.html", form=form, summary_problems=summary_problems
-    ), status
+
+    def change() -> User:
+        return services.change_own_password(
+            current_user,
+            current=form.current_password.data,
+            new=form.new_password.data,
+            confirm=form.confirm_password.data,
+        )
+
+    submitted = submit(form, change)
+    if submitted.saved:
+        login_user(submitted.result)  # this session carries on; every other one has ended
+        flash("Your password is changed; you were signed out everywhere else")
+        return redirect(url_for("home.index"))
+    return render_form("auth/change_password.html", form, submitted)
 
 
 def _change_form(user: User) -> ChangeUserForm:
@@ -230,18 +225,12 @@ def _change_form(user: User) -> ChangeUserForm:
 
 
 def _act(user: User, form, name: str, action, done: str):  # type: ignore[no-untyped-def]
-    summary_problems: list[str] = []
-    if form.validate_on_submit():
-        try:
-            action()
-        except DomainError as error:
-            db.session.rollback()
-            summary_problems = show_problems(form, error.problems)
-        else:
-            flash(done)
-            return redirect(url_for("auth.user_detail", user_id=user.id))
+    submitted = submit(form, action)
+    if submitted.saved:
+        flash(done)
+        return redirect(url_for("auth.user_detail", user_id=user.id))
     return _render_user(
-        user, 400, **{f"{name}_form": form}, form=form, summary_problems=summary_problems
+        user, 400, **{f"{name}_form": form}, form=form, summary_problems=submitted.summary_problems
     )
 
 
