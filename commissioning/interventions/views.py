@@ -6,6 +6,9 @@ Spoke leads see and edit their own spoke's interventions (another spoke's is 404
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -17,14 +20,14 @@ from commissioning.interventions.models import REACH_NAMES, Intervention, YefStr
 from commissioning.rounds import queries as round_queries
 from commissioning.vocabulary import INTERVENTION_TYPES, STRATEGIC_COMMITMENTS, Level
 from core.financial_year import FinancialYear, FinancialYearError
-from core.problems import DomainError
 from exports.csvs import write_csv
 from exports.spreadsheets import write_xlsx
 from extensions import db
 from reference.queries import current_financial_year
-from web.forms import show_problems
+from web.forms import render_form, submit
 
 bp = Blueprint("interventions", __name__, url_prefix="/commissioning")
+T = TypeVar("T")
 
 
 def _filters() -> queries.Filters:
@@ -123,30 +126,38 @@ def _intervention_form(intervention: Intervention | None):
             form.financial_year.data = current_financial_year().label
         else:
             form.process(data=_form_data(intervention))
-    summary: list[str] = []
-    if form.validate_on_submit():
+
+    def save() -> Intervention:
         data = _intervention_input(form)
+        if intervention is None:
+            return services.create_intervention(data, user=current_user)
+        return services.update_intervention(intervention.id, data, user=current_user)
+
+    submitted = submit(form, _or_403(save))
+    if submitted.saved:
+        saved = submitted.result
+        flash(f"Saved {saved.name}")
+        return redirect(url_for("interventions.intervention_detail", intervention_id=saved.id))
+    return render_form(
+        "commissioning/interventions/intervention_new.html",
+        form,
+        submitted,
+        intervention=intervention,
+    )
+
+
+def _or_403(save: Callable[[], T]) -> Callable[[], T]:
+    """``save``, except that a spoke lead reaching another spoke's intervention is refused
+    outright (403) rather than shown a problem on the form."""
+
+    def saving() -> T:
         try:
-            if intervention is None:
-                saved = services.create_intervention(data, user=current_user)
-            else:
-                saved = services.update_intervention(intervention.id, data, user=current_user)
+            return save()
         except services.NotYours:
             db.session.rollback()
             abort(403)
-        except DomainError as error:
-            db.session.rollback()
-            summary = show_problems(form, error.problems)
-        else:
-            flash(f"Saved {saved.name}")
-            return redirect(url_for("interventions.intervention_detail", intervention_id=saved.id))
-    status = 400 if form.errors or summary else 200
-    return render_template(
-        "commissioning/interventions/intervention_new.html",
-        intervention=intervention,
-        form=form,
-        summary_problems=summary,
-    ), status
+
+    return saving
 
 
 def _form_data(i: Intervention) -> dict[str, object]:
@@ -208,37 +219,31 @@ def reach_edit(intervention_id: int, year: str, quarter: int):
     if request.method == "GET" and existing is not None:
         for name in (*REACH_NAMES, "outputs"):
             form[name].data = str(getattr(existing, name))
-    summary: list[str] = []
-    if form.validate_on_submit():
-        try:
-            services.record_reach(
-                intervention.id,
-                financial_year=year,
-                quarter=quarter,
-                counts={name: form[name].data for name in (*REACH_NAMES, "outputs")},
-                user=current_user,
-            )
-        except services.NotYours:
-            db.session.rollback()
-            abort(403)
-        except DomainError as error:
-            db.session.rollback()
-            summary = show_problems(form, error.problems)
-        else:
-            flash(f"Saved the reach for Q{quarter} {year}")
-            return redirect(
-                url_for("interventions.intervention_detail", intervention_id=intervention.id)
-            )
-    status = 400 if form.errors or summary else 200
-    return render_template(
+
+    def record() -> None:
+        services.record_reach(
+            intervention.id,
+            financial_year=year,
+            quarter=quarter,
+            counts={name: form[name].data for name in (*REACH_NAMES, "outputs")},
+            user=current_user,
+        )
+
+    submitted = submit(form, _or_403(record))
+    if submitted.saved:
+        flash(f"Saved the reach for Q{quarter} {year}")
+        return redirect(
+            url_for("interventions.intervention_detail", intervention_id=intervention.id)
+        )
+    return render_form(
         "commissioning/interventions/reach_edit.html",
+        form,
+        submitted,
         intervention=intervention,
         year=year,
         quarter=quarter,
-        form=form,
         reach_names=(*REACH_NAMES, "outputs"),
-        summary_problems=summary,
-    ), status
+    )
 
 
 @bp.route("/strands")
@@ -254,31 +259,26 @@ def strand_list():
 def strand_edit(strand_id: int):
     strand: YefStrand = db.get_or_404(YefStrand, strand_id)
     form = StrandForm(obj=strand) if request.method == "GET" else StrandForm()
-    summary: list[str] = []
-    if form.validate_on_submit():
-        data = services.StrandInput(
-            form.name.data,
-            form.impact.data,
-            form.evidence.data,
-            form.cost.data,
-            form.as_of.data,
-            form.notes.data,
-        )
-        try:
-            services.update_strand(strand.id, data, user=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            summary = show_problems(form, error.problems)
-        else:
-            flash(f"Saved {strand.name}")
-            return redirect(url_for("interventions.strand_list"))
-    status = 400 if form.errors or summary else 200
-    return render_template(
-        "commissioning/interventions/strand_edit.html",
-        strand=strand,
-        form=form,
-        summary_problems=summary,
-    ), status
+    submitted = submit(
+        form, lambda: services.update_strand(strand.id, _strand_input(form), user=current_user)
+    )
+    if submitted.saved:
+        flash(f"Saved {strand.name}")
+        return redirect(url_for("interventions.strand_list"))
+    return render_form(
+        "commissioning/interventions/strand_edit.html", form, submitted, strand=strand
+    )
+
+
+def _strand_input(form: StrandForm) -> services.StrandInput:
+    return services.StrandInput(
+        form.name.data,
+        form.impact.data,
+        form.evidence.data,
+        form.cost.data,
+        form.as_of.data,
+        form.notes.data,
+    )
 
 
 def _visible(intervention_id: int) -> Intervention:
