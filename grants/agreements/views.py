@@ -15,7 +15,6 @@ from flask_login import current_user
 from auth.permissions import permission_required
 from auth.roles import Permission
 from auth.scoping import ensure_spoke_visible
-from core.problems import DomainError
 from exports.pdfs import render_pdf
 from extensions import db
 from grants.agreements import queries, services
@@ -29,7 +28,7 @@ from grants.agreements.models import GrantAgreement
 from grants.awards import queries as award_queries
 from grants.vocabulary import AgreementStatus
 from reference.queries import current_financial_year
-from web.forms import show_problems
+from web.forms import render_form, submit
 from web.params import year_or_404
 
 bp = Blueprint("agreements", __name__)
@@ -62,25 +61,21 @@ def agreement_new():
     if request.method == "GET":
         form.financial_year.data = request.args.get("year") or years[0]
         form.recipient.data = request.args.get("spoke")
-    summary_problems: list[str] = []
-    if form.validate_on_submit():
-        try:
-            agreement = services.create_agreement(
-                financial_year=form.financial_year.data,
-                recipient_code=form.recipient.data,
-                fields=_agreement_fields(form),
-                user=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            summary_problems = show_problems(form, error.problems)
-        else:
-            flash(f"Drafted agreement {agreement.reference}")
-            return redirect(url_for("agreements.agreement_detail", agreement_id=agreement.id))
-    status = 400 if form.errors or summary_problems else 200
-    return render_template(
-        "grants/agreements/agreement_new.html", form=form, summary_problems=summary_problems
-    ), status
+
+    def draft() -> GrantAgreement:
+        return services.create_agreement(
+            financial_year=form.financial_year.data,
+            recipient_code=form.recipient.data,
+            fields=_agreement_fields(form),
+            user=current_user,
+        )
+
+    submitted = submit(form, draft)
+    if submitted.saved:
+        agreement = submitted.result
+        flash(f"Drafted agreement {agreement.reference}")
+        return redirect(url_for("agreements.agreement_detail", agreement_id=agreement.id))
+    return render_form("grants/agreements/agreement_new.html", form, submitted)
 
 
 @bp.route("/agreements/<int:agreement_id>")
@@ -107,28 +102,22 @@ def agreement_edit(agreement_id: int):
                 "lock_version": agreement.lock_version,
             }
         )
-    summary_problems: list[str] = []
-    if form.validate_on_submit():
-        try:
-            services.update_agreement(
-                agreement.id,
-                fields=_agreement_fields(form),
-                lock_version=form.lock_version.data,
-                user=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            summary_problems = show_problems(form, error.problems)
-        else:
-            flash(f"Saved the draft agreement {agreement.reference}")
-            return redirect(url_for("agreements.agreement_detail", agreement_id=agreement.id))
-    status = 400 if form.errors or summary_problems else 200
-    return render_template(
-        "grants/agreements/agreement_edit.html",
-        form=form,
-        agreement=agreement,
-        summary_problems=summary_problems,
-    ), status
+
+    def save() -> None:
+        services.update_agreement(
+            agreement.id,
+            fields=_agreement_fields(form),
+            lock_version=form.lock_version.data,
+            user=current_user,
+        )
+
+    submitted = submit(form, save)
+    if submitted.saved:
+        flash(f"Saved the draft agreement {agreement.reference}")
+        return redirect(url_for("agreements.agreement_detail", agreement_id=agreement.id))
+    return render_form(
+        "grants/agreements/agreement_edit.html", form, submitted, agreement=agreement
+    )
 
 
 @bp.route("/agreements/<int:agreement_id>/issue", methods=["POST"])
@@ -136,26 +125,23 @@ def agreement_edit(agreement_id: int):
 def agreement_issue(agreement_id: int):
     agreement = db.get_or_404(GrantAgreement, agreement_id)
     form = IssueAgreementForm()
-    if form.validate_on_submit():
-        try:
-            services.issue_agreement(
-                agreement.id,
-                issued_on=form.issued_on.data,
-                opcc_signatory=form.opcc_signatory.data,
-                lock_version=form.lock_version.data,
-                user=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            return _render_detail(
-                agreement,
-                issue_form=form,
-                failed=form,
-                summary_problems=show_problems(form, error.problems),
-            )
+
+    def issue() -> None:
+        services.issue_agreement(
+            agreement.id,
+            issued_on=form.issued_on.data,
+            opcc_signatory=form.opcc_signatory.data,
+            lock_version=form.lock_version.data,
+            user=current_user,
+        )
+
+    submitted = submit(form, issue)
+    if submitted.saved:
         flash(f"Issued agreement {agreement.reference} for signature")
         return redirect(url_for("agreements.agreement_detail", agreement_id=agreement.id))
-    return _render_detail(agreement, issue_form=form, failed=form)
+    return _render_detail(
+        agreement, issue_form=form, failed=form, summary_problems=submitted.summary_problems
+    )
 
 
 @bp.route("/agreements/<int:agreement_id>/sign", methods=["POST"])
@@ -163,26 +149,23 @@ def agreement_issue(agreement_id: int):
 def agreement_sign(agreement_id: int):
     agreement = db.get_or_404(GrantAgreement, agreement_id)
     form = SignAgreementForm()
-    if form.validate_on_submit():
-        try:
-            services.sign_agreement(
-                agreement.id,
-                signed_on=form.signed_on.data,
-                recipient_signatory=form.recipient_signatory.data,
-                lock_version=form.lock_version.data,
-                user=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            return _render_detail(
-                agreement,
-                sign_form=form,
-                failed=form,
-                summary_problems=show_problems(form, error.problems),
-            )
+
+    def sign() -> None:
+        services.sign_agreement(
+            agreement.id,
+            signed_on=form.signed_on.data,
+            recipient_signatory=form.recipient_signatory.data,
+            lock_version=form.lock_version.data,
+            user=current_user,
+        )
+
+    submitted = submit(form, sign)
+    if submitted.saved:
         flash(f"Recorded the signed agreement {agreement.reference}")
         return redirect(url_for("agreements.agreement_detail", agreement_id=agreement.id))
-    return _render_detail(agreement, sign_form=form, failed=form)
+    return _render_detail(
+        agreement, sign_form=form, failed=form, summary_problems=submitted.summary_problems
+    )
 
 
 @bp.route("/agreements/<int:agreement_id>/vary", methods=["GET", "POST"])
@@ -194,33 +177,31 @@ def agreement_vary(agreement_id: int):
         form.process(
             data={"conditions": agreement.conditions, "lock_version": agreement.lock_version}
         )
-    summary_problems: list[str] = []
-    if form.validate_on_submit():
-        try:
-            new = services.vary_agreement(
-                agreement.id,
-                variation_reason=form.variation_reason.data,
-                conditions=form.conditions.data,
-                lock_version=form.lock_version.data,
-                user=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            summary_problems = show_problems(form, error.problems)
-        else:
-            flash(
-                f"Started version {new.version}; version {agreement.version} is kept as "
-                f"varied. Issue the new version for signature when it is ready."
-            )
-            return redirect(url_for("agreements.agreement_detail", agreement_id=new.id))
-    status = 400 if form.errors or summary_problems else 200
-    return render_template(
+
+    def vary() -> GrantAgreement:
+        return services.vary_agreement(
+            agreement.id,
+            variation_reason=form.variation_reason.data,
+            conditions=form.conditions.data,
+            lock_version=form.lock_version.data,
+            user=current_user,
+        )
+
+    submitted = submit(form, vary)
+    if submitted.saved:
+        new = submitted.result
+        flash(
+            f"Started version {new.version}; version {agreement.version} is kept as "
+            f"varied. Issue the new version for signature when it is ready."
+        )
+        return redirect(url_for("agreements.agreement_detail", agreement_id=new.id))
+    return render_form(
         "grants/agreements/agreement_vary.html",
-        form=form,
+        form,
+        submitted,
         agreement=agreement,
         current=award_queries.current_amounts(agreement.recipient_id, agreement.financial_year),
-        summary_problems=summary_problems,
-    ), status
+    )
 
 
 @bp.route("/agreements/<int:agreement_id>/agreement.pdf")
