@@ -14,14 +14,13 @@ from flask_login import current_user
 
 from auth.permissions import permission_required
 from auth.roles import Permission
-from core.problems import DomainError
 from extensions import db
 from grants.awards import queries, services, variations
 from grants.awards.forms import AdjustmentForm, AwardForm, ConfirmAwardForm, ReallocationForm
 from grants.awards.models import GrantAward
 from grants.vocabulary import AwardStatus, VariationKind
 from reference.queries import current_financial_year, list_grant_streams
-from web.forms import show_problems
+from web.forms import render_form, submit
 from web.params import year_or_404
 
 bp = Blueprint("awards", __name__)
@@ -67,25 +66,21 @@ def award_new():
     if request.method == "GET":
         form.financial_year.data = request.args.get("year") or current_financial_year().label
         form.grant_stream.data = request.args.get("stream")
-    summary_problems: list[str] = []
-    if form.validate_on_submit():
-        try:
-            award = services.create_award(
-                financial_year=form.financial_year.data,
-                stream_code=form.grant_stream.data,
-                fields=_award_fields(form),
-                user=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            summary_problems = show_problems(form, error.problems)
-        else:
-            flash(f"Recorded the {award.reference} award")
-            return redirect(url_for("awards.award_detail", award_id=award.id))
-    status = 400 if form.errors or summary_problems else 200
-    return render_template(
-        "grants/awards/award_new.html", form=form, summary_problems=summary_problems
-    ), status
+
+    def create() -> GrantAward:
+        return services.create_award(
+            financial_year=form.financial_year.data,
+            stream_code=form.grant_stream.data,
+            fields=_award_fields(form),
+            user=current_user,
+        )
+
+    submitted = submit(form, create)
+    if submitted.saved:
+        award = submitted.result
+        flash(f"Recorded the {award.reference} award")
+        return redirect(url_for("awards.award_detail", award_id=award.id))
+    return render_form("grants/awards/award_new.html", form, submitted)
 
 
 @bp.route("/grants/<int:award_id>")
@@ -105,25 +100,20 @@ def award_edit(award_id: int):
     del form.grant_stream
     if request.method == "GET":
         form.process(data=_award_data(award))
-    summary_problems: list[str] = []
-    if form.validate_on_submit():
-        try:
-            services.update_award(
-                award.id,
-                fields=_award_fields(form),
-                lock_version=form.lock_version.data,
-                user=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            summary_problems = show_problems(form, error.problems)
-        else:
-            flash(f"Saved the {award.reference} award")
-            return redirect(url_for("awards.award_detail", award_id=award.id))
-    status = 400 if form.errors or summary_problems else 200
-    return render_template(
-        "grants/awards/award_edit.html", form=form, award=award, summary_problems=summary_problems
-    ), status
+
+    def save() -> None:
+        services.update_award(
+            award.id,
+            fields=_award_fields(form),
+            lock_version=form.lock_version.data,
+            user=current_user,
+        )
+
+    submitted = submit(form, save)
+    if submitted.saved:
+        flash(f"Saved the {award.reference} award")
+        return redirect(url_for("awards.award_detail", award_id=award.id))
+    return render_form("grants/awards/award_edit.html", form, submitted, award=award)
 
 
 @bp.route("/grants/<int:award_id>/confirm", methods=["POST"])
@@ -131,29 +121,27 @@ def award_edit(award_id: int):
 def award_confirm(award_id: int):
     award = db.get_or_404(GrantAward, award_id)
     form = ConfirmAwardForm()
-    summary_problems: list[str] = []
-    if form.validate_on_submit():
-        try:
-            services.confirm_award(
-                award.id,
-                confirmed_amount=form.confirmed_amount.data,
-                confirmed_date=form.confirmed_date.data,
-                lock_version=form.lock_version.data,
-                svd_labour_amount=form.svd_labour_amount.data,
-                svd_non_labour_amount=form.svd_non_labour_amount.data,
-                user=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            summary_problems = show_problems(form, error.problems)
-        else:
-            flash(
-                f"Confirmed the {award.reference} award. Re-run the formula on the confirmed "
-                f"pot and approve it, so the allocations match the award."
-            )
-            return redirect(url_for("awards.award_detail", award_id=award.id))
+
+    def confirm() -> None:
+        services.confirm_award(
+            award.id,
+            confirmed_amount=form.confirmed_amount.data,
+            confirmed_date=form.confirmed_date.data,
+            lock_version=form.lock_version.data,
+            svd_labour_amount=form.svd_labour_amount.data,
+            svd_non_labour_amount=form.svd_non_labour_amount.data,
+            user=current_user,
+        )
+
+    submitted = submit(form, confirm)
+    if submitted.saved:
+        flash(
+            f"Confirmed the {award.reference} award. Re-run the formula on the confirmed "
+            f"pot and approve it, so the allocations match the award."
+        )
+        return redirect(url_for("awards.award_detail", award_id=award.id))
     db.session.refresh(award)
-    return _render_award_detail(award, form, summary_problems, status=400)
+    return _render_award_detail(award, form, submitted.summary_problems, status=400)
 
 
 def _render_award_detail(
@@ -233,26 +221,18 @@ def variation_new():
         form.recipient.choices = recipients
     if request.method == "GET":
         _prefill_variation(form)
-    summary_problems: list[str] = []
-    if form.validate_on_submit():
-        try:
-            variation = _record_variation(form)
-        except DomainError as error:
-            db.session.rollback()
-            summary_problems = show_problems(form, error.problems)
-        else:
-            flash(
-                f"Recorded the {variation.kind.value} under decision {variation.decision_reference}"
-            )
-            return redirect(url_for("awards.variation_list", year=variation.financial_year))
-    status = 400 if form.errors or summary_problems else 200
-    return render_template(
+    submitted = submit(form, lambda: _record_variation(form))
+    if submitted.saved:
+        variation = submitted.result
+        flash(f"Recorded the {variation.kind.value} under decision {variation.decision_reference}")
+        return redirect(url_for("awards.variation_list", year=variation.financial_year))
+    return render_form(
         "grants/awards/variation_new.html",
-        form=form,
+        form,
+        submitted,
         kind=kind,
         VariationKind=VariationKind,
-        summary_problems=summary_problems,
-    ), status
+    )
 
 
 def _prefill_variation(form: ReallocationForm | AdjustmentForm) -> None:
