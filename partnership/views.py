@@ -17,7 +17,7 @@ from core.problems import DomainError
 from extensions import db
 from partnership import queries, services
 from partnership.forms import CloseForm, ReopenForm, SpokeForm, StreamForm, YearForm
-from web.forms import show_problems
+from web.forms import render_form, submit
 
 bp = Blueprint("partnership", __name__, url_prefix="/admin/partnership")
 
@@ -145,20 +145,11 @@ def year_new():
 def _form_page(
     form: FlaskForm, title: str, action: Callable[[], Any], done: Callable[[Any], str]
 ) -> Any:
-    summary_problems: list[str] = []
-    if form.validate_on_submit():
-        try:
-            record = action()
-        except DomainError as error:
-            db.session.rollback()
-            summary_problems = show_problems(form, error.problems)
-        else:
-            flash(done(record))
-            return redirect(url_for("partnership.overview"))
-    status = 400 if form.errors or summary_problems else 200
-    return render_template(
-        "partnership/form.html", form=form, title=title, summary_problems=summary_problems
-    ), status
+    submitted = submit(form, action)
+    if submitted.saved:
+        flash(done(submitted.result))
+        return redirect(url_for("partnership.overview"))
+    return render_form("partnership/form.html", form, submitted, title=title)
 
 
 def _post(form: FlaskForm, action: Callable[[], Any], done: Callable[[Any], str]) -> Any:
