@@ -24,7 +24,6 @@ from auth.permissions import permission_required, public
 from auth.roles import Permission
 from auth.services import SignInRefused, Throttle, authenticate, create_user
 from auth.sessions import start_session
-from core.problems import DomainError
 from extensions import db
 from reference.queries import list_spokes
 from web.forms import render_form, submit
@@ -97,26 +96,22 @@ def user_list():
 def user_new():
     form = CreateUserForm()
     form.spoke.choices = [("", "Not a spoke lead")] + [(s.code, s.name) for s in list_spokes()]
-    if form.validate_on_submit():
-        try:
-            user = create_user(
-                email=form.email.data,
-                name=form.name.data,
-                role=form.role.data,
-                password=form.password.data,
-                spoke_code=form.spoke.data or None,
-                temporary=True,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            for problem in error.problems:
-                field = getattr(form, problem.column or "", None)
-                target = field if field is not None else form.email
-                target.errors = [*target.errors, problem.message[:1].upper() + problem.message[1:]]
-        else:
-            flash(f"Created {user.email} ({user.role.label})")
-            return redirect(url_for("auth.user_list"))
-    return render_template("auth/user_new.html", form=form)
+    submitted = submit(
+        form,
+        lambda: create_user(
+            email=form.email.data,
+            name=form.name.data,
+            role=form.role.data,
+            password=form.password.data,
+            spoke_code=form.spoke.data or None,
+            temporary=True,
+        ),
+    )
+    if submitted.saved:
+        user = submitted.result
+        flash(f"Created {user.email} ({user.role.label})")
+        return redirect(url_for("auth.user_list"))
+    return render_form("auth/user_new.html", form, submitted)
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])

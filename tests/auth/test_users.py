@@ -226,7 +226,7 @@ def test_admin_form_shows_problems_and_writes_nothing(admin_client, overrides, f
     response = admin_client.post("/admin/users/new", data=form(**overrides))
 
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "There is a problem" in html
     assert 'class="govuk-error-summary' in html
     assert f'href="#{field}"' in html  # the summary links to the field
