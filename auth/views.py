@@ -114,7 +114,7 @@ def user_new():
     return render_form("auth/user_new.html", form, submitted)
 
 
-@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/admin/users/<int:user_id>")
 @permission_required(Permission.VIEW_USERS)
 def user_detail(user_id: int):
     """One account: who, what they may do, when they last signed in; and for administrators,

@@ -240,7 +240,7 @@ def bid_detail(bid_id: int):
 @bp.route("/bids/<int:bid_id>/declare", methods=["GET", "POST"])
 @permission_required(Permission.SCORE_BIDS)
 def bid_declare(bid_id: int):
-    bid = _bid(bid_id, allow_undeclared=True, allow_conflicted=True)
+    bid = _bid(bid_id, allow_undeclared=True)
     if queries.membership(bid.round, current_user) is None:
         abort(403)
     if queries.declaration_of(bid, current_user) is not None:
@@ -515,12 +515,12 @@ def _visible_round(round_id: int) -> CommissioningRound:
     return round_
 
 
-def _bid(bid_id: int, *, allow_undeclared: bool = False, allow_conflicted: bool = False) -> Bid:
+def _bid(bid_id: int, *, allow_undeclared: bool = False) -> Bid:
     bid: Bid = db.get_or_404(Bid, bid_id)
     access = queries.bid_access(current_user, bid)
     if access is BidAccess.NONE:
         abort(404)
-    if access is BidAccess.CONFLICTED and not allow_conflicted:
+    if access is BidAccess.CONFLICTED:
         abort(403)
     if access is BidAccess.MUST_DECLARE and not allow_undeclared:
         abort(403)
