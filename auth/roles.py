@@ -47,6 +47,7 @@ class Permission(enum.StrEnum):
     VIEW_COMMISSIONING = "view_commissioning"  # rounds and bids; panel: only rounds they sit on
     VIEW_PROVIDERS = "view_providers"
     VIEW_INTERVENTIONS = "view_interventions"  # and the gap map; scoped for spoke leads
+    VIEW_STRANDS = "view_strands"  # the YEF Toolkit strands, reference data for everyone
     # Changing
     MANAGE_USERS = "manage_users"
     MANAGE_REFERENCE = "manage_reference"
@@ -81,6 +82,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_AUDIT,
             Permission.MANAGE_USERS,
             Permission.MANAGE_REFERENCE,
+            Permission.VIEW_STRANDS,
             Permission.MANAGE_STRANDS,
         }
     ),
@@ -101,6 +103,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_COMMISSIONING,
             Permission.VIEW_PROVIDERS,
             Permission.VIEW_INTERVENTIONS,
+            Permission.VIEW_STRANDS,
             Permission.MANAGE_PROVIDERS,
             Permission.MANAGE_CONTRACTS,
         }
@@ -119,6 +122,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_COMMISSIONING,
             Permission.VIEW_PROVIDERS,
             Permission.VIEW_INTERVENTIONS,
+            Permission.VIEW_STRANDS,
             Permission.MANAGE_PROVIDERS,
             Permission.MANAGE_ROUNDS,
             Permission.SCORE_BIDS,
@@ -136,6 +140,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_COMMISSIONING,
             Permission.VIEW_PROVIDERS,
             Permission.VIEW_INTERVENTIONS,
+            Permission.VIEW_STRANDS,
             Permission.SCORE_BIDS,
             Permission.DECIDE_BIDS,
         }
@@ -151,6 +156,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_RETURNS,
             Permission.EDIT_RETURNS,
             Permission.VIEW_INTERVENTIONS,
+            Permission.VIEW_STRANDS,
             Permission.EDIT_INTERVENTIONS,
         }
     ),

@@ -247,7 +247,7 @@ def reach_edit(intervention_id: int, year: str, quarter: int):
 
 
 @bp.route("/strands")
-@permission_required(Permission.VIEW_INTERVENTIONS)
+@permission_required(Permission.VIEW_STRANDS)
 def strand_list():
     return render_template(
         "commissioning/interventions/strand_list.html", strands=queries.strands()

@@ -51,7 +51,7 @@ MATRIX: dict[str, set[Role]] = {
     "/commissioning/interventions/new": {H, S},
     "/commissioning/interventions/{intervention}/edit": {H, S},
     "/commissioning/interventions/{intervention}/reach/2024-25/1": {H, S},
-    "/commissioning/strands": VIEWERS | {S},
+    "/commissioning/strands": VIEWERS | {S, A},
     "/commissioning/strands/{strand}/edit": {A, H},
     "/commissioning/gaps": VIEWERS | {S},
     "/commissioning/gaps/heatmap.svg": VIEWERS | {S},

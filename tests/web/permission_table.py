@@ -191,8 +191,9 @@ EXPECTED: dict[str, dict[str, frozenset[Who]]] = {
     "interventions.intervention_new": both(HUB | SPOKE_LEADS),
     "interventions.intervention_edit": both(HUB | OWN_SPOKE),
     "interventions.reach_edit": both(HUB | OWN_SPOKE),
-    # The YEF strands are reference data: the administrator and the Hub keep them.
-    "interventions.strand_list": {"GET": INTERVENTION_READERS},
+    # The YEF strands are reference data: everyone reads them; the administrator and the Hub
+    # keep them.
+    "interventions.strand_list": {"GET": INTERVENTION_READERS | ADMIN},
     "interventions.strand_edit": both(ADMIN | HUB),
     "gaps.gap_map": {"GET": INTERVENTION_READERS},
     "gaps.heatmap_svg": {"GET": INTERVENTION_READERS},

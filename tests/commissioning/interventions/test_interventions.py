@@ -132,6 +132,28 @@ def test_yef_strands_are_editable_reference_data_with_an_as_of_date(demo, client
     assert db.session.get(YefStrand, strand.id).evidence == "moderate"
 
 
+def test_the_administrator_keeps_the_strands_from_the_partnership_page(demo, client):
+    signed_in(client, "admin@asvrp.example")
+    strand = db.session.scalar(select(YefStrand).where(YefStrand.code == "mentoring"))
+
+    overview = client.get("/admin/partnership/").get_data(as_text=True)
+    saved = client.post(
+        f"/commissioning/strands/{strand.id}/edit",
+        data={
+            "name": "Mentoring",
+            "impact": "moderate",
+            "evidence": "moderate",
+            "cost": "low",
+            "as_of": ["1", "10", "2024"],
+        },
+        follow_redirects=True,
+    )
+
+    assert 'href="/commissioning/strands"' in overview
+    assert saved.status_code == 200  # back on the strands list, which they may open
+    assert "Saved Mentoring" in saved.get_data(as_text=True)
+
+
 def test_a_spoke_lead_adds_an_intervention_only_in_their_own_spoke(demo, client):
     bristol = db.session.scalar(select(User).where(User.email == "bristol@asvrp.example")).spoke
     somerset_lead = make_user(
