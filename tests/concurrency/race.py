@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from audit.models import AuditAction, AuditEvent
@@ -63,7 +65,18 @@ class Race:
         return met_first
 
     def run(self, *attempts: Callable[[], Any]) -> list[Outcome]:
-        """Run the attempts at once, one thread each, and return their outcomes in order."""
+        """Run the attempts at once, one thread each inside its own app's context, and return
+        their outcomes in order."""
+        return self._run(attempts, self._in_app_context)
+
+    def run_on_pages(self, *attempts: Callable[[FlaskClient], Any]) -> list[Outcome]:
+        """As ``run``, but each attempt is given a test client of its own app: a person in a
+        browser of their own (each request has its own app context, session and transaction)."""
+        return self._run(attempts, self._with_client)
+
+    def _run(
+        self, attempts: tuple[Callable[..., Any], ...], target: Callable[..., Any]
+    ) -> list[Outcome]:
         if len(attempts) != self.parties:
             raise ValueError(f"{len(attempts)} attempts for a race of {self.parties}")
         # The test's own session may hold a transaction open from its set-up: end it, and read
@@ -75,7 +88,9 @@ class Race:
             # Apps are made here, one after the other: create_app is not made to run in threads.
             apps = [stack.enter_context(make_app(self.database_url)) for _ in attempts]
             threads = [
-                threading.Thread(target=self._attempt, args=(app, attempt, outcome), daemon=True)
+                threading.Thread(
+                    target=self._record, args=(target, app, attempt, outcome), daemon=True
+                )
                 for app, attempt, outcome in zip(apps, attempts, outcomes, strict=True)
             ]
             for thread in threads:
@@ -103,15 +118,26 @@ class Race:
             )
         )
 
-    def _attempt(self, app: Any, attempt: Callable[[], Any], outcome: Outcome) -> None:
+    def _record(
+        self, target: Callable[..., Any], app: Flask, attempt: Callable[..., Any], outcome: Outcome
+    ) -> None:
+        try:
+            outcome.value = target(app, attempt)
+        except BaseException as error:  # reported through the outcome, to the test
+            outcome.error = error
+            self._barrier.abort()  # never leave the other attempt waiting for this one
+
+    @staticmethod
+    def _in_app_context(app: Flask, attempt: Callable[[], Any]) -> Any:
         with app.app_context():
             try:
-                outcome.value = attempt()
-            except BaseException as error:  # reported through the outcome, to the test
-                outcome.error = error
-                self._barrier.abort()  # never leave the other attempt waiting for this one
+                return attempt()
             finally:
                 db.session.remove()
+
+    @staticmethod
+    def _with_client(app: Flask, attempt: Callable[[FlaskClient], Any]) -> Any:
+        return attempt(app.test_client())
 
 
 def one_winner(outcomes: list[Outcome]) -> tuple[Outcome, Outcome]:
