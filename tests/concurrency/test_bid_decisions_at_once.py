@@ -4,9 +4,6 @@ stored, the other refused by the rules as they stand after it; approvals never p
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import pytest
 
 from auth.models import User
@@ -77,11 +74,13 @@ def test_two_approvals_at_once_never_pass_the_rounds_budget(race, chair):
     first, second = make_bid(round_, cost="60000.00"), make_bid(round_, cost="50000.00")
     declare(first, chair)
     declare(second, chair)
-    approve: Callable[[Bid, str], Callable[[], Any]] = lambda bid, ref: deciding(  # noqa: E731
-        race, bid.id, chair.id, "approve", ref
-    )
 
-    winner, loser = one_winner(race.run(approve(first, "CF-1"), approve(second, "CF-2")))
+    winner, loser = one_winner(
+        race.run(
+            deciding(race, first.id, chair.id, "approve", "CF-1"),
+            deciding(race, second.id, chair.id, "approve", "CF-2"),
+        )
+    )
 
     assert isinstance(loser.error, DomainError), repr(loser.error)
     (problem,) = loser.error.problems
