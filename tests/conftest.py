@@ -71,9 +71,18 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" in metafunc.fixturenames:
         chosen = metafunc.config.getoption("--db")
         backends = BACKENDS if chosen == "both" else (chosen,)
+        params: list[object] = list(backends)
         if metafunc.definition.get_closest_marker("one_database"):
-            backends = backends[:1]  # what it checks does not differ between the databases
-        metafunc.parametrize("backend", backends, scope="session")
+            params = params[:1]  # what it checks does not differ between the databases
+        if metafunc.definition.get_closest_marker("postgresql_only"):
+            # Real concurrent transactions: SQLite writes one transaction at a time.
+            params = [b for b in params if b == "postgresql"] or [
+                pytest.param(
+                    "postgresql",
+                    marks=pytest.mark.skip(reason="runs on PostgreSQL only; --db chose SQLite"),
+                )
+            ]
+        metafunc.parametrize("backend", params, scope="session")
 
 
 @pytest.fixture(autouse=True)

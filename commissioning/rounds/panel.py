@@ -13,7 +13,10 @@ The rules, decided here once:
 - the chair decides: approve, approve with conditions (the conditions are then required),
   reject or defer, always with a decision reference; approvals may not take the round's
   approved total over its budget; a decision is final except a deferral, which is decided again
-  later (the audit log keeps the earlier one).
+  later (the audit log keeps the earlier one);
+- changes made at the same moment are made one after the other (``_bid`` locks the round), each
+  checked against the one before: a second decision on a bid, a second declaration, or an
+  approval that the other would take over the budget is refused, never stored alongside.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from sqlalchemy import select
+
 from auth.models import User
-from commissioning.rounds.models import Bid, BidScore, ConflictDeclaration
+from commissioning.rounds.models import Bid, BidScore, CommissioningRound, ConflictDeclaration
 from commissioning.rounds.queries import (
     BidAccess,
     approved_total,
@@ -54,6 +59,17 @@ class ScoreInput:
 
 
 def _bid(bid_id: int) -> Bid:
+    """The bid as it is now, its round's row locked until the commit: the panel's changes to a
+    round are made one at a time, each checked against the last, so two decisions on one bid (or
+    two approvals that together pass the budget) made at the same moment cannot both get through.
+    PostgreSQL holds the lock; SQLite writes one transaction at a time anyway."""
+    round_id = db.session.scalar(select(Bid.round_id).where(Bid.id == bid_id))
+    if round_id is None:
+        raise NotAllowed("No such bid")
+    db.session.execute(
+        select(CommissioningRound.id).where(CommissioningRound.id == round_id).with_for_update()
+    )
+    db.session.expire_all()  # what this session read before the lock may have changed since
     bid = db.session.get(Bid, bid_id)
     if bid is None:
         raise NotAllowed("No such bid")

@@ -4,8 +4,8 @@ Rules, decided here (the arithmetic is ``grants.payments.position``): one paymen
 grant, year and quarter; never more in all than the allocation; paid in arrears, never more in
 all than the approved claims to the end of the quarter; a payment reference used once. The
 recipient's allocation rows are locked while a payment is checked (and the database's unique
-constraints refuse a second payment for a quarter outright), so a payment is never recorded
-twice. Every payment is audited.
+constraints refuse a second payment for a quarter, or a reference used twice, outright; the one
+refused is told which), so a payment is never recorded twice. Every payment is audited.
 """
 
 from __future__ import annotations
@@ -76,15 +76,8 @@ def record_payment(fields: PaymentFields, *, user: User | None) -> GrantPayment:
         problems.add(
             "the payment reference must be 100 characters or fewer", column="payment_reference"
         )
-    elif (
-        db.session.scalar(
-            select(GrantPayment.id).where(GrantPayment.payment_reference == reference)
-        )
-        is not None
-    ):
-        problems.add(
-            f"the payment reference {reference} is already recorded", column="payment_reference"
-        )
+    else:
+        _check_reference_unused(reference, problems)
     if year is None or recipient is None or stream is None or quarter is None or amount is None:
         raise DomainError("The payment was not recorded", problems)
 
@@ -94,18 +87,7 @@ def record_payment(fields: PaymentFields, *, user: User | None) -> GrantPayment:
         problems.add(
             f"{recipient.name} has no {stream.code} allocation in {year.label}", column="recipient"
         )
-    if db.session.scalar(
-        select(GrantPayment.id).where(
-            GrantPayment.recipient_id == recipient.id,
-            GrantPayment.grant_stream_id == stream.id,
-            GrantPayment.financial_year == year.label,
-            GrantPayment.quarter == quarter,
-        )
-    ):
-        problems.add(
-            f"{recipient.name}'s {stream.code} Q{quarter} payment is already recorded",
-            column="quarter",
-        )
+    _check_quarter_unpaid(recipient, stream, year.label, quarter, problems)
     paid_before = sum(
         db.session.scalars(
             select(GrantPayment.amount).where(
@@ -146,14 +128,44 @@ def record_payment(fields: PaymentFields, *, user: User | None) -> GrantPayment:
     try:
         db.session.commit()
     except IntegrityError:
-        # The same quarter or reference recorded by someone else between our checks and now.
+        # The same quarter or reference recorded by someone else between our checks and now (a
+        # reference is checked before the lock, and is unique across recipients): the unique
+        # constraints refused ours. Say which, from what the database holds now.
         db.session.rollback()
         refused = Problems()
-        refused.add(
-            "someone else recorded this payment at the same time; reload the page", column="quarter"
-        )
+        _check_reference_unused(reference, refused)
+        _check_quarter_unpaid(recipient, stream, year.label, quarter, refused)
+        if not refused:
+            refused.add(
+                "someone else recorded this payment at the same time; reload the page",
+                column="quarter",
+            )
         raise DomainError("The payment was not recorded", refused) from None
     return payment
+
+
+def _check_reference_unused(reference: str, problems: Problems) -> None:
+    taken = select(GrantPayment.id).where(GrantPayment.payment_reference == reference)
+    if db.session.scalar(taken) is not None:
+        problems.add(
+            f"the payment reference {reference} is already recorded", column="payment_reference"
+        )
+
+
+def _check_quarter_unpaid(
+    recipient: Organisation, stream: GrantStream, year: str, quarter: int, problems: Problems
+) -> None:
+    paid = select(GrantPayment.id).where(
+        GrantPayment.recipient_id == recipient.id,
+        GrantPayment.grant_stream_id == stream.id,
+        GrantPayment.financial_year == year,
+        GrantPayment.quarter == quarter,
+    )
+    if db.session.scalar(paid) is not None:
+        problems.add(
+            f"{recipient.name}'s {stream.code} Q{quarter} payment is already recorded",
+            column="quarter",
+        )
 
 
 def _quarter(value: str | int | None, problems: Problems) -> int | None:
