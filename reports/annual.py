@@ -21,7 +21,17 @@ from grants.returns.queries import COUNTED
 from grants.returns.status import status_report
 from grants.vocabulary import ReviewStatus
 from reference.models import GrantStream
-from reports.document import COUNT, MONEY, PERCENT, Column, Report, Sheet, Table, percent
+from reports.document import (
+    COUNT,
+    MONEY,
+    PERCENT,
+    Column,
+    Figure,
+    Report,
+    Sheet,
+    Table,
+    percent,
+)
 from reports.queries import ReportError, check_year
 from web.templating import partnership_name
 
@@ -188,13 +198,14 @@ def annual_summary(year: str, *, allow_draft: bool = False) -> Report:
         [(name, s, i, percent(i, s)) for name, (s, i) in per_recipient.items()],
     )
     reach, notes = _year_reach(year)
+    caption = f"Spend and spend on interventions by recipient, {year}"
     chart = grouped_bar_chart(
         list(per_recipient),
         [
             Series("Spent", [v[0] for v in per_recipient.values()]),
             Series("On interventions", [v[1] for v in per_recipient.values()]),
         ],
-        title=f"Spend and spend on interventions by recipient, {year}",
+        title=caption,
     )
     return Report(
         title=f"Summary of finances {year}",
@@ -204,11 +215,10 @@ def annual_summary(year: str, *, allow_draft: bool = False) -> Report:
             Sheet("Grants received", [received]),
             Sheet("Breakdown of spending", [spending]),
             Sheet("Match funding", [match]),
-            Sheet("Interventions", [share]),
+            Sheet("Interventions", [share], figures=[Figure(caption, chart)]),
             Sheet("Reach", [reach]),
         ],
         is_draft=bool(reasons),
         draft_reasons=reasons,
         notes=notes,
-        charts=[chart],
     )

@@ -22,7 +22,7 @@ from grants.plans.queries import (
 from grants.returns.queries import recipient_by_code
 from grants.vocabulary import Category
 from reference.models import GrantStream, Organisation
-from reports.document import MONEY, PERCENT, Column, Report, Sheet, Table
+from reports.document import MONEY, PERCENT, Column, Figure, Report, Sheet, Table, percent
 from reports.queries import ReportError, check_year
 from web.templating import partnership_name
 
@@ -63,7 +63,7 @@ def delivery_plan(year: str, spoke: str | None = None, *, allow_draft: bool = Fa
                     allocations.get(figures.stream, ZERO),
                     figures.total,
                     figures.interventions,
-                    figures.interventions_percent,
+                    percent(figures.interventions, figures.total),
                     figures.evaluation,
                     figures.management,
                     f"Version {plan.version}, {plan.status.value}",
@@ -96,19 +96,22 @@ def delivery_plan(year: str, spoke: str | None = None, *, allow_draft: bool = Fa
         summary_rows,
     )
     who = recipients[0].name if spoke else "the partnership"
+    caption = f"Allocation and planned spend by recipient, {year}"
     chart = grouped_bar_chart(
         chart_names,
         [Series("Allocation", chart_allocated), Series("Planned", chart_planned)],
-        title=f"Allocation and planned spend by recipient, {year}",
+        title=caption,
     )
     return Report(
         title=f"Delivery plan {year}: {who}",
         partnership=partnership_name(),
         subtitle="For the Home Office: activity lines with the quarterly profile.",
-        sheets=[Sheet("Allocations and plans", [summary_table]), *sheets],
+        sheets=[
+            Sheet("Allocations and plans", [summary_table], figures=[Figure(caption, chart)]),
+            *sheets,
+        ],
         is_draft=bool(reasons),
         draft_reasons=reasons,
-        charts=[chart],
     )
 
 

@@ -1,5 +1,5 @@
-"""A report as plain values (pure): titled tables of typed columns, notes, charts and a
-sign-off, so one XLSX writer and one PDF template serve every Home Office output.
+"""A report as plain values (pure): titled tables of typed columns, notes, captioned charts and
+a sign-off, so one XLSX writer and one PDF template serve every Home Office output.
 
 Money is ``Decimal`` pounds; counts are ``int``; a percentage is a ``Decimal`` of percent
 points. A table's total row, when asked for, sums every money and count column exactly here
@@ -58,12 +58,22 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A chart (SVG markup) with the caption printed above it; in the PDF only."""
+
+    caption: str
+    svg: str
+
+
+@dataclass(frozen=True)
 class Sheet:
-    """A group of tables: one worksheet in the XLSX, one section in the PDF."""
+    """A group of tables: one worksheet in the XLSX, one section in the PDF (the figures
+    follow the tables in the section they illustrate)."""
 
     name: str
     tables: Sequence[Table]
     intro: Sequence[tuple[str, str]] = ()  # (label, value) pairs shown above the tables
+    figures: Sequence[Figure] = ()
 
 
 @dataclass(frozen=True)
@@ -74,7 +84,6 @@ class Report:
     sheets: Sequence[Sheet]
     is_draft: bool = False
     notes: Sequence[str] = ()
-    charts: Sequence[str] = ()  # SVG markup, for the PDF
     sign_off: Sequence[str] = ()  # the roles that sign (name, role and date are left to fill)
     draft_reasons: Sequence[str] = field(default_factory=tuple)
 
