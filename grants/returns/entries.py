@@ -298,7 +298,9 @@ def _check_match(entry: MatchEntry, problems: Problems) -> CheckedMatch | None:
     kind = MATCH_KINDS.get((entry.kind or "").strip().lower().replace("-", " "))
     if kind is None:
         problems.add(
-            f"{label}: the kind must be cash or in_kind, not {entry.kind or 'blank'!r}",
+            f"{label}: choose whether the match funding is cash or in kind"
+            if not (entry.kind or "").strip()
+            else f"{label}: the kind must be cash or in kind, not {entry.kind!r}",
             column=entry.prefix + "kind",
             **where,
         )

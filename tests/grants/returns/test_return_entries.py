@@ -171,7 +171,7 @@ def test_match_funding_lines():
         "column valuation_basis: match funding from NHS: in-kind match funding needs its "
         "valuation basis (for example staff hours at cost)",
         "column contributor: match funding: enter the contributor",
-        "column kind: match funding: the kind must be cash or in_kind, not 'blank'",
+        "column kind: match funding: choose whether the match funding is cash or in kind",
         "column amount: match funding amount: an amount is required",
     ]
 

@@ -293,7 +293,7 @@ BAD_ROW_PROBLEMS = [
     "Match funding sheet, row 2, column valuation_basis: match funding from NHS: in-kind match "
     "funding needs its valuation basis (for example staff hours at cost)",
     "Match funding sheet, row 3, column contributor: match funding: enter the contributor",
-    "Match funding sheet, row 3, column kind: match funding: the kind must be cash or in_kind, "
+    "Match funding sheet, row 3, column kind: match funding: the kind must be cash or in kind, "
     "not 'loan'",
     "Match funding sheet, row 3, column amount: match funding amount: '12.345' has more than two "
     "decimal places",

@@ -237,7 +237,7 @@ def test_every_bad_entry_is_listed_with_its_line_and_field_and_nothing_is_saved(
         "column actual: line V2 actual: '7000.005' has more than two decimal places",
         "column line_ref: line 'V9' is not a line of this grant in the approved plan",
         "column match_lines-0-contributor: match funding: enter the contributor",
-        "column match_lines-0-kind: match funding: the kind must be cash or in_kind, not 'loan'",
+        "column match_lines-0-kind: match funding: the kind must be cash or in kind, not 'loan'",
         "column match_lines-0-amount: match funding amount: must be more than £0.00",
         "column valuation_basis: match funding from NHS: in-kind match funding needs its "
         "valuation basis (for example staff hours at cost)",
