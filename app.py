@@ -164,7 +164,7 @@ def _register_commands(app: Flask) -> None:
     from commissioning.providers.commands import providers_cli
     from commissioning.rounds.commands import bids_cli, rounds_cli
     from demo.commands import demo_command
-    from grants.payments.commands import position_command
+    from grants.payments.commands import payments_cli, position_command
     from grants.returns.commands import grants_cli, returns_cli
     from partnership.commands import setup_command
     from reminders.commands import reminders_cli
@@ -177,6 +177,7 @@ def _register_commands(app: Flask) -> None:
     grants_cli.add_command(position_command)
     app.cli.add_command(grants_cli)
     app.cli.add_command(returns_cli)
+    app.cli.add_command(payments_cli)
     app.cli.add_command(providers_cli)
     app.cli.add_command(rounds_cli)
     app.cli.add_command(bids_cli)

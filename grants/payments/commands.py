@@ -1,4 +1,6 @@
-"""``vrp grants position --year Y``: where every pound stands, per recipient and grant."""
+"""``vrp grants position --year Y``: where every pound stands, per recipient and grant.
+``vrp payments list --year Y`` and ``vrp payments reverse ID --reason TEXT --as EMAIL``: the
+year's payments, and reversing one recorded by mistake (as someone allowed to, audited)."""
 
 from __future__ import annotations
 
@@ -8,10 +10,15 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from auth.acting import acting_user, as_option
+from auth.roles import Permission
 from core.financial_year import FinancialYear, FinancialYearError
 from core.money import format_gbp, format_plain
+from core.problems import DomainError
+from extensions import db
+from grants.payments import services
 from grants.payments.position import Position
-from grants.payments.queries import PositionReport, position_report
+from grants.payments.queries import PositionReport, payments_of, position_report
 from grants.payments.spreadsheet import position_workbook
 
 COLUMNS = ("Recipient", "Grant", "Allocated", "Claimed", "Paid", "Spent", "Left to pay")
@@ -105,3 +112,48 @@ def format_position_table(report: PositionReport) -> str:
             )
         )
     return "\n".join(lines)
+
+
+@click.group("payments", help="Payments made against the grant agreements.")
+def payments_cli() -> None:
+    pass
+
+
+@payments_cli.command("list")
+@click.option("--year", "year_text", required=True, help="Financial year, e.g. 2024-25.")
+@with_appcontext
+def list_command(year_text: str) -> None:
+    """The year's payments with their ids (for ``vrp payments reverse``), reversed ones marked."""
+    try:
+        year = FinancialYear.parse(year_text).label
+    except FinancialYearError as error:
+        raise click.BadParameter(str(error), param_hint="--year") from None
+    payments = payments_of(year)
+    if not payments:
+        click.echo(f"No payments are recorded for {year}.")
+    for p in payments:
+        state = f"  REVERSED: {p.reversal_reason}" if p.is_reversed else ""
+        click.echo(
+            f"{p.id:>6}  {p.paid_on.isoformat()}  {p.payment_reference}  {p.recipient.name} "
+            f"{p.grant_stream.code} Q{p.quarter}  {format_gbp(p.amount)}{state}"
+        )
+
+
+@payments_cli.command("reverse")
+@click.argument("payment_id", type=int, metavar="ID")
+@click.option("--reason", required=True, help="Why the payment is reversed (kept and audited).")
+@as_option
+@with_appcontext
+def reverse_command(payment_id: int, reason: str, as_email: str) -> None:
+    """Reverse payment ID, recorded by mistake: it is kept, marked reversed, and no longer
+    counts as paid, so its quarter may be paid again."""
+    user = acting_user(as_email, Permission.MANAGE_GRANTS, "reverse payments")
+    try:
+        payment = services.reverse_payment(payment_id, reason, user=user)
+    except DomainError as error:
+        db.session.rollback()
+        click.echo(f"Error: {error.message}.", err=True)
+        for problem in error.problems:
+            click.echo(f"  {problem.message}", err=True)
+        raise SystemExit(1) from None
+    click.echo(f"Reversed {payment.reference}; Q{payment.quarter} may be paid again.")

@@ -1,4 +1,4 @@
-"""The form finance records a payment with."""
+"""The forms finance records a payment with, and reverses one recorded by mistake."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ class PaymentForm(FlaskForm):
         widget=GovSelect(),
         choices=[("", "Choose")] + [(str(q), quarter_label(q)) for q in QUARTERS],
     )
-    paid_on = date_field("Date paid")
+    paid_on = date_field("Date paid", "For example, 15 10 2024. Not in the future.")
     amount = StringField("Amount paid", widget=GovTextInput())
     payment_reference = StringField(
         "Payment reference",
@@ -29,3 +29,15 @@ class PaymentForm(FlaskForm):
     )
     notes = TextAreaField("Notes", widget=GovTextArea())
     submit = SubmitField("Record the payment", widget=GovSubmitInput())
+
+
+class ReversePaymentForm(FlaskForm):
+    """The reason is required by the service, which says so on the field."""
+
+    reason = TextAreaField(
+        "Why is this payment being reversed?",
+        widget=GovTextArea(),
+        description="For example: recorded as £100.00 by mistake; the payment made was "
+        "£100,927.52. This is kept with the payment and in the audit log.",
+    )
+    submit = SubmitField("Reverse the payment", widget=GovSubmitInput())

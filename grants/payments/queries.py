@@ -1,5 +1,6 @@
 """Read-only queries for payments: the position of every recipient and grant for a year, and the
-approved claims a payment is checked against. A spoke lead sees their own spoke only."""
+approved claims a payment is checked against. A spoke lead sees their own spoke only. A reversed
+payment is listed but never counted as paid."""
 
 from __future__ import annotations
 
@@ -64,6 +65,8 @@ def position_report(financial_year: str, user: User | None = None) -> PositionRe
             approved[key].append(ret)
     paid: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
     for payment in payments_of(financial_year, user):
+        if payment.is_reversed:  # recorded by mistake: not paid
+            continue
         paid[(payment.recipient.code, payment.grant_stream.code)] += payment.amount
     rows = []
     for key in sorted(allocations, key=lambda k: (k[1], recipient_order(recipients[k[0]]))):
@@ -93,10 +96,15 @@ def position_report(financial_year: str, user: User | None = None) -> PositionRe
 
 
 def payments_of(financial_year: str, user: User | None = None) -> list[GrantPayment]:
+    """Every payment of the year, reversed ones too (``is_reversed``: they count as nothing)."""
     statement = (
         select(GrantPayment)
         .where(GrantPayment.financial_year == financial_year)
-        .options(selectinload(GrantPayment.recipient), selectinload(GrantPayment.grant_stream))
+        .options(
+            selectinload(GrantPayment.recipient),
+            selectinload(GrantPayment.grant_stream),
+            selectinload(GrantPayment.reversed_by),
+        )
         .order_by(GrantPayment.paid_on, GrantPayment.id)
     )
     if user is not None:

@@ -1,6 +1,9 @@
-"""Payments pages: where every pound stands for a year (and its XLSX), and recording a payment."""
+"""Payments pages: where every pound stands for a year (and its XLSX), recording a payment, and
+reversing one recorded by mistake."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -11,10 +14,11 @@ from core.problems import DomainError
 from extensions import db
 from grants.awards import queries as award_queries
 from grants.payments import queries, services
-from grants.payments.forms import PaymentForm
+from grants.payments.forms import PaymentForm, ReversePaymentForm
+from grants.payments.models import GrantPayment
 from grants.payments.spreadsheet import XLSX_MIMETYPE, position_workbook
 from reference.queries import current_financial_year, list_grant_streams
-from web.forms import show_problems
+from web.forms import render_form, show_problems, submit
 from web.params import year_or_404
 
 bp = Blueprint("payments", __name__)
@@ -63,7 +67,9 @@ def payment_new():
         form.quarter.data = request.args.get("quarter")
         form.amount.data = request.args.get("amount")
     summary_problems: list[str] = []
-    if form.validate_on_submit():
+    # A date that is not a real date is the form's problem; the service still checks everything
+    # else, so every problem shows at once.
+    if form.validate_on_submit() or (form.is_submitted() and set(form.errors) <= {"paid_on"}):
         try:
             payment = services.record_payment(
                 services.PaymentFields(
@@ -77,10 +83,14 @@ def payment_new():
                     notes=form.notes.data,
                 ),
                 user=current_user,
+                today=date.today(),
             )
         except DomainError as error:
             db.session.rollback()
-            summary_problems = show_problems(form, error.problems, summary_only=())
+            problems = [
+                p for p in error.problems if not (p.column == "paid_on" and form.paid_on.errors)
+            ]
+            summary_problems = show_problems(form, problems, summary_only=())
         else:
             flash(f"Recorded {payment.reference}")
             return redirect(url_for("payments.position", year=year))
@@ -88,3 +98,20 @@ def payment_new():
     return render_template(
         "grants/payments/payment_new.html", form=form, year=year, summary_problems=summary_problems
     ), status
+
+
+@bp.route("/payments/<int:payment_id>/reverse", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_GRANTS)
+def payment_reverse(payment_id: int):
+    payment: GrantPayment = db.get_or_404(GrantPayment, payment_id)
+    form = ReversePaymentForm()
+    submitted = submit(
+        form, lambda: services.reverse_payment(payment.id, form.reason.data, user=current_user)
+    )
+    if submitted.saved:
+        flash(
+            f"Reversed {payment.reference}: it no longer counts as paid, and Q{payment.quarter} "
+            "may be paid again"
+        )
+        return redirect(url_for("payments.position", year=payment.financial_year))
+    return render_form("grants/payments/payment_reverse.html", form, submitted, payment=payment)

@@ -2,9 +2,10 @@
 
 What lives here: the entries a save or an import sends (``ReturnEntries``: plan lines, match
 funding lines, reach, narrative) and ``check_entries``, which checks them all against the plan's
-profile for the quarter and the award's variance thresholds, and returns every problem with
-where it is, plus the checked values. What must not: reading or writing the database (that is
-``grants.returns.services``), or knowing whether the entries came from the web form or a
+lines and returns every problem with where it is, plus the checked values. A save keeps what was
+typed: a variance against profile needs its reason only when the return is submitted
+(``missing_reasons``, used by the submit). What must not: reading or writing the database (that
+is ``grants.returns.services``), or knowing whether the entries came from the web form or a
 spreadsheet: each entry carries its own location.
 
 Where a problem is: its ``column`` is the entry's ``prefix`` plus the field, so the web form's
@@ -12,17 +13,21 @@ entries (prefix ``lines-3-``) name the form field ``lines-3-actual`` while a spr
 (prefix ``""``, with ``file`` the sheet and ``row``) name the column ``actual`` of that row.
 
     >>> problems, checked = check_entries(
-    ...     ReturnEntries(lines=(LineEntry("V1", "1,250.00", "3000", row=2, file="Spend sheet"),)),
-    ...     {"V1": Decimal("1000.00")}, quarter=1,
-    ...     thresholds=Thresholds(Decimal("10"), Decimal("5000.00")))
+    ...     ReturnEntries(lines=(LineEntry("V1", "1,250.00", "-3", row=2, file="Spend sheet"),)),
+    ...     {"V1": Decimal("1000.00")}, quarter=1)
     >>> print(problems[0])  # doctest: +NORMALIZE_WHITESPACE
-    Spend sheet, row 2, column variance_reason: line V1: the actual £1,250.00 differs from the
-    profile £1,000.00 by +£250.00, above the threshold (10% or £5,000.00); give a variance reason
+    Spend sheet, row 2, column forecast_remaining: line V1 forecast remaining: -£3.00 is
+    negative; amounts must be 0 or more
+    >>> thresholds = Thresholds(Decimal("10"), Decimal("5000.00"))
+    >>> missing_reasons({"V1": (Decimal("1000.00"), Decimal("1250.00"), None)}, thresholds)
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['line V1: the actual £1,250.00 differs from the profile £1,000.00 by +£250.00, above the
+    threshold (10% or £5,000.00); give a variance reason']
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -130,10 +135,11 @@ class CheckedEntries:
 
 
 def check_entries(
-    entries: ReturnEntries, profiles: Mapping[str, Decimal], *, quarter: int, thresholds: Thresholds
+    entries: ReturnEntries, profiles: Mapping[str, Decimal], *, quarter: int
 ) -> tuple[Problems, CheckedEntries]:
     """Check what was entered against the plan's lines (``profiles``: line ref -> the quarter's
-    profile); return every problem and the checked values. Writes nothing."""
+    profile); return every problem and the checked values. Writes nothing. Variance reasons are
+    not required here (a draft may be saved half-filled): see ``missing_reasons``."""
     problems = Problems()
     checked = CheckedEntries()
     first_row: dict[str, int | None] = {}
@@ -189,16 +195,6 @@ def check_entries(
                 **where,
             )
         reason = (entry.variance_reason or "").strip() or None
-        if (
-            actual is not None
-            and reason is None
-            and is_reason_required(profiles[ref], actual, thresholds)
-        ):
-            problems.add(
-                _reason_message(ref, profiles[ref], actual, thresholds),
-                column=entry.prefix + "variance_reason",
-                **where,
-            )
         if actual is not None and forecast is not None:
             checked.lines[ref] = CheckedLine(actual, forecast, reason)
     if entries.every_line:
@@ -242,6 +238,30 @@ def _amount(
     return amount
 
 
+def missing_reasons(
+    lines: Mapping[str, tuple[Decimal, Decimal, str | None]], thresholds: Thresholds
+) -> list[str]:
+    """What a return needs before it is submitted: a variance reason for every line (``lines``:
+    line ref -> this quarter's profile, actual, reason) whose actual is off its profile by more
+    than either threshold."""
+    return [
+        _reason_message(ref, profile, actual, thresholds)
+        for ref, (profile, actual, reason) in lines.items()
+        if not (reason or "").strip() and is_reason_required(profile, actual, thresholds)
+    ]
+
+
+def profile_left_after(profile: Sequence[Decimal], quarter: int) -> Decimal:
+    """What the plan's quarterly profile leaves for the quarters after ``quarter``: a new
+    return's forecast remaining until the spoke lead says otherwise (nothing after Q4).
+
+    >>> profile_left_after([Decimal("100.00"), Decimal("200.00"), Decimal("300.00"),
+    ...                     Decimal("400.00")], 2)
+    Decimal('700.00')
+    """
+    return sum(profile[quarter:], Decimal("0.00"))
+
+
 def _reason_message(ref: str, profile: Decimal, actual: Decimal, thresholds: Thresholds) -> str:
     difference = actual - profile
     sign = "+" if difference > 0 else ""
@@ -278,7 +298,9 @@ def _check_match(entry: MatchEntry, problems: Problems) -> CheckedMatch | None:
     kind = MATCH_KINDS.get((entry.kind or "").strip().lower().replace("-", " "))
     if kind is None:
         problems.add(
-            f"{label}: the kind must be cash or in_kind, not {entry.kind or 'blank'!r}",
+            f"{label}: choose whether the match funding is cash or in kind"
+            if not (entry.kind or "").strip()
+            else f"{label}: the kind must be cash or in kind, not {entry.kind!r}",
             column=entry.prefix + "kind",
             **where,
         )

@@ -455,3 +455,32 @@ def final_underspends(financial_year: str) -> dict[tuple[int, int], Decimal]:
 
 def recipient_order(recipient: Organisation) -> tuple[bool, str]:
     return (recipient.kind is not OrganisationKind.HUB, recipient.name)
+
+
+def existing_return(
+    recipient_id: int, stream_code: str | None, financial_year: str | None, quarter: int
+) -> QuarterlyReturn | None:
+    """The return already started for a recipient, grant, year and quarter, if any."""
+    stream = stream_by_code(stream_code or "")
+    if stream is None or not financial_year:
+        return None
+    return find_return(recipient_id, stream.id, financial_year, quarter)
+
+
+QUARTER_MONTHS = {
+    1: "April to June",
+    2: "July to September",
+    3: "October to December",
+    4: "January to March",
+}
+
+
+def return_name(ret: QuarterlyReturn) -> str:
+    """The return in words, for messages to people: ``Bristol's Violence Reduction Unit grant
+    return for 2024-25 Q2 (July to September)``."""
+    name = ret.recipient.name
+    owner = f"{name}'" if name.endswith("s") else f"{name}'s"
+    return (
+        f"{owner} {ret.grant_stream.name} return for {ret.financial_year} Q{ret.quarter} "
+        f"({QUARTER_MONTHS[ret.quarter]})"
+    )

@@ -12,8 +12,11 @@ The rules, decided here:
 - A quarter's return cannot be submitted until every earlier quarter of the same grant has a
   submitted or approved return: otherwise the year to date, the forecast and the claim would
   silently leave out spend. A later quarter may be opened and saved early.
-- A variance against profile above either of the award's thresholds needs a reason (checked on
-  every save, so a draft never holds a line that would fail at submission).
+- A variance against profile above either of the award's thresholds needs a reason before the
+  return is submitted. A save keeps what was typed (a spoke lead may save a half-filled draft);
+  the return's page lists the lines still needing a reason.
+- A new return's forecast remaining starts at what the plan's profile leaves for the rest of the
+  year (nothing in Q4); the spoke lead changes it where they expect otherwise.
 - In Q4 nothing is left to forecast: forecast remaining must be 0.
 - Only finance (``REVIEW_RETURNS``) approves, sends back (with a comment) or reopens (an approved
   return, with a reason); a reopened return goes back to the recipient as ``returned``. Reasons
@@ -49,7 +52,14 @@ from grants.editing import parse_year
 from grants.figures import Thresholds
 from grants.plans.queries import approved_plan_for
 from grants.returns import queries, status
-from grants.returns.entries import CheckedEntries, CheckedMatch, ReturnEntries, check_entries
+from grants.returns.entries import (
+    CheckedEntries,
+    CheckedMatch,
+    ReturnEntries,
+    check_entries,
+    missing_reasons,
+    profile_left_after,
+)
 from grants.returns.models import MatchFundingLine, QuarterlyReturn, ReturnLine, UnderspendRecord
 from grants.vocabulary import ReviewStatus
 from reference.models import GrantStream, Organisation
@@ -142,7 +152,12 @@ def new_return(
         plan=plan,
         status=ReviewStatus.DRAFT,
         lines=[
-            ReturnLine(plan_line=line, actual=ZERO, forecast_remaining=ZERO) for line in plan_lines
+            ReturnLine(
+                plan_line=line,
+                actual=ZERO,
+                forecast_remaining=profile_left_after(line.profile, quarter),
+            )
+            for line in plan_lines
         ],
     )
 
@@ -176,14 +191,11 @@ def save_return(
     check_lock(ret, lock_version)
     problems = Problems()
     _check_editable(ret, problems)
-    award = queries.award_for(ret.grant_stream_id, ret.financial_year)
-    thresholds = _thresholds(award, problems)
     lines = {line.plan_line.line_ref: line for line in ret.lines}
     entry_problems, checked = check_entries(
         entries,
         {ref: line.plan_line.profile[ret.quarter - 1] for ref, line in lines.items()},
         quarter=ret.quarter,
-        thresholds=thresholds,
     )
     problems.extend(entry_problems)
     if problems:
@@ -237,19 +249,25 @@ def submit_return(
         problems.add("enter the name of the person certifying", column="certified_name")
     if not role:
         problems.add(
-            "enter their role (for example spoke lead or s151 officer)", column="certified_role"
+            "enter your role (for example spoke lead or s151 officer)", column="certified_role"
         )
     if not (ret.narrative or "").strip():
         problems.add(
             "describe the quarter's delivery in the narrative before submitting", column="narrative"
         )
-    figures = queries.build_return_figures(ret)
-    for ref in figures.reasons_missing:
-        problems.add(
-            f"line {ref}: the variance against profile is above the threshold; give "
-            "a variance reason",
-            column="variance_reason",
-        )
+    thresholds = _thresholds(queries.award_for(ret.grant_stream_id, ret.financial_year), problems)
+    for message in missing_reasons(
+        {
+            line.plan_line.line_ref: (
+                line.plan_line.profile[ret.quarter - 1],
+                line.actual,
+                line.variance_reason,
+            )
+            for line in ret.lines
+        },
+        thresholds,
+    ):
+        problems.add(message, column="variance_reason")
     for quarter in range(1, ret.quarter):
         earlier = queries.find_return(
             ret.recipient_id, ret.grant_stream_id, ret.financial_year, quarter

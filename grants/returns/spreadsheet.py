@@ -29,7 +29,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 
 from audit.listeners import set_reason
 from auth.models import User
@@ -42,7 +41,6 @@ from core.money import ZERO, MoneyError, format_gbp, to_money
 from core.problems import DomainError, Problem, Problems
 from core.uploads import read_xlsx
 from extensions import db
-from grants.figures import Thresholds
 from grants.returns import queries, services
 from grants.returns.entries import (
     LineEntry,
@@ -456,13 +454,10 @@ def import_return(
             where={"file": parsed.sheet, "row": parsed.rows.get("quarter"), "column": "value"},
         )
         lines = list(new.lines) if new is not None else []
-    award = queries.award_for(stream.id, year)
-    thresholds = queries.thresholds_of(award) if award is not None else Thresholds(Decimal(0), ZERO)
     entry_problems, checked = check_entries(
         parsed.entries,
         {line.plan_line.line_ref: line.plan_line.profile[quarter - 1] for line in lines},
         quarter=quarter,
-        thresholds=thresholds,
     )
     problems.extend(entry_problems)
     reach_rows, reach_problems = read_intervention_sheet(

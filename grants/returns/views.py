@@ -88,6 +88,7 @@ def return_new():
         form.financial_year.data = request.args.get("year") or current_financial_year().label
         form.quarter.data = request.args.get("quarter")
     summary_problems: list[str] = []
+    existing = None  # the return already started for what was chosen, to link to
     if form.validate_on_submit():
         recipient = next(r for r in recipients if r.code == form.recipient.data)
         try:
@@ -101,12 +102,19 @@ def return_new():
         except DomainError as error:
             db.session.rollback()
             summary_problems = attach_return_problems(form, error.problems)
+            existing = queries.existing_return(
+                recipient.id, form.grant.data, form.financial_year.data, int(form.quarter.data)
+            )
         else:
-            flash(f"Started the {services.title_of(ret)}")
+            flash(f"Started {queries.return_name(ret)}")
             return redirect(url_for("returns.return_edit", return_id=ret.id))
     status = 400 if form.errors or summary_problems else 200
     return render_template(
-        "grants/returns/return_new.html", form=form, summary_problems=summary_problems
+        "grants/returns/return_new.html",
+        form=form,
+        summary_problems=summary_problems,
+        existing=existing,
+        existing_name=queries.return_name(existing) if existing else None,
     ), status
 
 
@@ -187,7 +195,7 @@ def return_edit(return_id: int):
                 return redirect(
                     url_for("returns.return_edit", return_id=ret.id, _anchor="match-funding")
                 )
-            flash("Saved the return")
+            flash(f"Saved {queries.return_name(ret)}")
             return redirect(url_for("returns.return_detail", return_id=ret.id))
     if form.errors or summary_problems:
         status = max(status, 400)
@@ -227,7 +235,7 @@ def return_submit(return_id: int):
             status = _status_for(error)
             summary_problems = attach_return_problems(form, error.problems)
         else:
-            flash(f"Submitted the {services.title_of(ret)} to finance")
+            flash(f"Submitted {queries.return_name(ret)} to finance")
             return redirect(url_for("returns.return_detail", return_id=ret.id))
     if form.errors or summary_problems:
         status = max(status, 400)
@@ -253,7 +261,7 @@ def return_approve(return_id: int):
         lambda: services.approve_return(
             ret.id, lock_version=form.loaded_version, user=current_user, comment=form.comment.data
         ),
-        "Approved and locked the {title}",
+        "Approved and locked {title}",
     )
 
 
@@ -269,7 +277,7 @@ def return_send_back(return_id: int):
         lambda: services.send_back_return(
             ret.id, comment=form.comment.data, lock_version=form.loaded_version, user=current_user
         ),
-        "Returned the {title} to the spoke",
+        "Returned {title} to the spoke",
     )
 
 
@@ -285,7 +293,7 @@ def return_reopen(return_id: int):
         lambda: services.reopen_return(
             ret.id, reason=form.reason.data, lock_version=form.loaded_version, user=current_user
         ),
-        "Reopened the {title}: it is back with the spoke",
+        "Reopened {title}: it is back with the spoke",
     )
 
 
@@ -293,7 +301,7 @@ def _review(ret: QuarterlyReturn, form: FlaskForm, name: str, action: Any, done:
     summary_problems: list[str] = []
     status = 400
     if form.validate_on_submit():
-        title = services.title_of(ret)
+        title = queries.return_name(ret)
         try:
             action()
         except DomainError as error:

@@ -4,7 +4,7 @@ The return pages have no serious or critical accessibility violations (axe)."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from auth.roles import Role
 from tests.browser.conftest import axe_violations
@@ -38,11 +38,16 @@ def test_a_spoke_lead_submits_a_quarter_and_finance_approves_it(app, live_server
     page.get_by_label("Forecast remaining quarters, V2 Targeted mentoring").fill("5400.00")
     page.get_by_role("button", name="Save the return").click()
 
-    # Above the 10% threshold with no reason: the error summary says so and links to the field.
+    # Above the 10% threshold with no reason: saved as typed; the submission asks for it.
+    expect(page.get_by_test_id("return-status")).to_contain_text("Draft")
+    page.get_by_role("link", name="Certify and submit").click()
+    page.get_by_label("Your role").fill("Spoke lead")
+    page.get_by_label("I certify that this return is correct").check()
+    page.get_by_role("button", name="Certify and submit").click()
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("give a variance reason")
     assert axe_violations(page) == []
-    summary.get_by_role("link").first.click()
+    page.goto(page.url.replace("/submit", "/edit"))
     page.get_by_label("Variance reason, V2 Targeted mentoring").fill(
         "Extra holiday sessions for the summer cohort"
     )
@@ -80,3 +85,29 @@ def test_a_spoke_lead_submits_a_quarter_and_finance_approves_it(app, live_server
     expect(page.get_by_test_id("history")).to_contain_text("certified by")
     expect(page.get_by_test_id("reopen-form")).to_be_visible()
     assert axe_violations(page) == []
+
+
+def test_a_spoke_lead_fills_in_a_return_on_a_phone(app, live_server: str, browser: Browser):
+    """At 375 px each line's inputs stack under its name: all of them on screen, no sideways
+    scroll."""
+    setup = make_setup()
+    context = browser.new_context(viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, setup.lead.email)
+        page.goto(live_server + "/returns/new?recipient=bristol&grant=VRU&year=2024-25&quarter=1")
+        page.get_by_role("button", name="Start the return").click()
+        inputs = page.get_by_test_id("line-inputs").locator("input:not([type=hidden]), textarea")
+        assert inputs.count() >= 6
+        for index in range(inputs.count()):
+            box = inputs.nth(index).bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375, box
+        overflow = page.evaluate(
+            "document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth"
+        )
+        assert overflow <= 1
+        page.get_by_label("Actual spend this quarter, V1 Spoke coordinator").fill("1000.00")
+        page.get_by_role("button", name="Save the return").click()
+        expect(page.get_by_test_id("return-status")).to_contain_text("Draft")
+    finally:
+        context.close()

@@ -51,7 +51,7 @@ def paying(user_id: int, *, recipient: str = "bristol", quarter: int, amount: st
                 stream_code="VRU",
                 financial_year=YEAR,
                 quarter=quarter,
-                paid_on=date(2024, 8, 15),
+                paid_on=date(2024, 10, 15),  # after Q1 and Q2 end: paid in arrears
                 amount=amount,
                 payment_reference=reference,
             ),

@@ -131,6 +131,7 @@ EXPECTED: dict[str, dict[str, frozenset[Who]]] = {
     "payments.position": {"GET": GRANT_READERS},
     "payments.position_xlsx": {"GET": GRANT_READERS},
     "payments.payment_new": both(FINANCE),
+    "payments.payment_reverse": both(FINANCE),
     # --- delivery plans: a spoke lead fills in their own spoke's, finance reviews ----------------
     "plans.plan_list": {"GET": GRANT_READERS},
     "plans.plan_detail": {"GET": OWN_GRANT_READERS},

@@ -41,6 +41,7 @@ from demo.data import DEMO_PASSWORD
 from extensions import db
 from grants.agreements.models import GrantAgreement
 from grants.awards.models import GrantAward
+from grants.payments.models import GrantPayment
 from grants.plans.models import DeliveryPlan
 from grants.returns.models import QuarterlyReturn
 from grants.vocabulary import ReviewStatus
@@ -244,6 +245,7 @@ def build_world(app: Flask) -> tuple[dict[str, Any], dict[str, Any], dict[Who, s
         ).id,
         "strand_id": _one(select(YefStrand).order_by(YefStrand.id)).id,
         "user_id": user(Who.OTHER_SPOKE).id,
+        "payment_id": _one(select(GrantPayment).order_by(GrantPayment.id)).id,
     }
     hub_world = world | {
         "recipient": "hub",

@@ -80,7 +80,13 @@ def test_a_submitted_but_unapproved_quarter_cannot_be_paid(demo):
 
     with pytest.raises(DomainError, match="not recorded") as refused:
         services.record_payment(
-            fields(quarter="2", amount="1.00", payment_reference="BACS-0002"), user=None
+            fields(
+                quarter="2",
+                paid_on=date(2024, 10, 15),
+                amount="1.00",
+                payment_reference="BACS-0002",
+            ),
+            user=None,
         )
 
     assert "approved claims to the end of Q2" in refused.value.problems[0].message

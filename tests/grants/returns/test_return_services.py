@@ -237,7 +237,7 @@ def test_every_bad_entry_is_listed_with_its_line_and_field_and_nothing_is_saved(
         "column actual: line V2 actual: '7000.005' has more than two decimal places",
         "column line_ref: line 'V9' is not a line of this grant in the approved plan",
         "column match_lines-0-contributor: match funding: enter the contributor",
-        "column match_lines-0-kind: match funding: the kind must be cash or in_kind, not 'loan'",
+        "column match_lines-0-kind: match funding: the kind must be cash or in kind, not 'loan'",
         "column match_lines-0-amount: match funding amount: must be more than £0.00",
         "column valuation_basis: match funding from NHS: in-kind match funding needs its "
         "valuation basis (for example staff hours at cost)",
@@ -252,32 +252,62 @@ def test_every_bad_entry_is_listed_with_its_line_and_field_and_nothing_is_saved(
     assert count(MatchFundingLine) == 0
 
 
-def test_a_variance_reason_is_checked_against_the_awards_own_thresholds(app):
-    # The rule itself is worked through in test_return_entries; here, that the award's
-    # settings are the ones used.
+def test_a_variance_reason_is_asked_for_at_submission_against_the_awards_own_thresholds(app):
+    # The rule itself is worked through in test_return_entries; here, that a save keeps what
+    # was typed and the submission asks, with the award's settings.
     setup = make_setup(
         variance_threshold_percent=Decimal("50"), variance_threshold_amount=Decimal("100.00")
     )
-    ret = make_return(setup)
+    ret = make_return(setup, values={"V1": ("0", "0"), "V2": ("2100.01", "6000.00")})
 
     with pytest.raises(DomainError) as error:
-        services.save_return(
+        services.submit_return(
             ret.id,
-            entries({"V2": ("2100.01", "6000.00")}),
+            certified_name="Sam Spoke",
+            certified_role="Spoke lead",
+            certify=True,
             lock_version=ret.lock_version,
             user=setup.lead,
         )
 
     assert messages(error) == [
+        "column variance_reason: line V1: the actual £0.00 differs from the profile £1,000.00 "
+        "by -£1,000.00, above the threshold (50% or £100.00); give a variance reason",
         "column variance_reason: line V2: the actual £2,100.01 differs from the profile "
-        "£2,000.00 by +£100.01, above the threshold (50% or £100.00); give a variance reason"
+        "£2,000.00 by +£100.01, above the threshold (50% or £100.00); give a variance reason",
     ]
-    services.save_return(
+    ret = services.save_return(
         ret.id,
-        entries({"V2": ("2100.01", "6000.00", "Price rise")}),
+        entries({"V1": ("0", "0", "Post vacant"), "V2": ("2100.01", "6000.00", "Price rise")}),
         lock_version=ret.lock_version,
         user=setup.lead,
     )
+    submitted = services.submit_return(
+        ret.id,
+        certified_name="Sam Spoke",
+        certified_role="Spoke lead",
+        certify=True,
+        lock_version=ret.lock_version,
+        user=setup.lead,
+    )
+    assert submitted.status is ReviewStatus.SUBMITTED
+
+
+def test_a_new_return_forecasts_what_the_profile_leaves_for_the_year(app):
+    setup = make_setup()
+
+    q2 = services.open_return(
+        recipient_id=setup.recipient.id,
+        stream_code=setup.stream.code,
+        financial_year=setup.award.financial_year,
+        quarter=2,
+        user=setup.lead,
+    )
+
+    for line in q2.lines:
+        assert line.actual == Decimal("0.00")
+        assert line.forecast_remaining == sum(line.plan_line.profile[2:], Decimal("0.00"))
+    assert any(line.forecast_remaining > 0 for line in q2.lines)
 
 
 def test_match_lines_are_changed_in_place(app):
@@ -428,7 +458,7 @@ def test_submission_needs_the_certificate_and_a_narrative(app):
     assert messages(error) == [
         "column certify: tick the box to certify that the return is correct",
         "column certified_name: enter the name of the person certifying",
-        "column certified_role: enter their role (for example spoke lead or s151 officer)",
+        "column certified_role: enter your role (for example spoke lead or s151 officer)",
         "column narrative: describe the quarter's delivery in the narrative before submitting",
     ]
     assert db.session.get(QuarterlyReturn, ret.id).status is ReviewStatus.DRAFT
