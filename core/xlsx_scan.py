@@ -23,8 +23,10 @@ and where the XML leaves room for doubt the larger figure is taken.
 
 from __future__ import annotations
 
+import lzma
 import re
 import zipfile
+import zlib
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -37,6 +39,18 @@ CHUNK = 1024 * 1024
 _CELL = re.compile(r"([A-Za-z]+)([0-9]+)")
 _ROW = re.compile(r"[A-Za-z]*([0-9]+)")
 _FAR = 10**9  # a row or column number too long to be real: far beyond any limit
+
+
+# What zipfile raises for a damaged member, by compression method (RuntimeError: encrypted).
+INFLATE_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    OSError,
+    RuntimeError,
+    NotImplementedError,
+)
 
 
 class UnreadableWorkbook(ValueError):
@@ -79,7 +93,7 @@ def _chunks(archive: zipfile.ZipFile, member: str) -> Iterator[bytes]:
         with archive.open(member) as handle:
             while chunk := handle.read(CHUNK):
                 yield chunk
-    except (zipfile.BadZipFile, EOFError, OSError, RuntimeError, NotImplementedError) as error:
+    except INFLATE_ERRORS as error:
         raise UnreadableWorkbook(f"{member} cannot be inflated ({error})") from None
 
 
