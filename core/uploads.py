@@ -204,6 +204,7 @@ def read_xlsx(
             result[wanted] = cast(list[list[object]], sheet.to_python(skip_empty_area=False))
         except Exception as error:  # a damaged sheet, whatever calamine raises
             raise _refuse(file, f"not a readable XLSX workbook ({error})") from None
+        check_storable(result[wanted], where)
     return result
 
 
@@ -224,7 +225,40 @@ def read_csv(content: bytes, file: str, limits: UploadLimits = LIMITS) -> list[l
             check_shape(len(records), len(record), file, limits)
     except csv.Error as error:
         raise _refuse(file, f"the CSV file cannot be read ({error})") from None
+    if "\x00" in text:
+        check_storable(records, file)
     return records
+
+
+def check_storable(rows: Sequence[Sequence[object]], file: str) -> None:
+    """Refuse text that no database can store: a NUL character (PostgreSQL refuses it in any
+    text, and nobody types it), naming each cell by its row and its column's header."""
+    header = (
+        [str(cell).strip().lower() if cell is not None else "" for cell in rows[0]] if rows else []
+    )
+    problems = [
+        Problem(
+            "the text holds a NUL character (\\x00), which cannot be stored; type it again",
+            file=file,
+            row=number,
+            column=(header[c] if number > 1 and c < len(header) and header[c] else _letters(c)),
+        )
+        for number, row in enumerate(rows, start=1)
+        for c, cell in enumerate(row)
+        if isinstance(cell, str) and "\x00" in cell
+    ]
+    if problems:
+        raise DomainError(f"{file} was not imported", problems)
+
+
+def _letters(index: int) -> str:
+    """A column's letters, counted from 0: 0 is A, 27 is AB."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
 
 
 def check_attachment(content: bytes, file: str, limits: UploadLimits = LIMITS) -> None:

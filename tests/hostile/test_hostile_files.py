@@ -344,3 +344,37 @@ def test_a_zip_bomb_attachment_is_refused_and_nothing_is_stored(app, tmp_path):
         "column file: word/document.xml inflates to 64.0 MiB; the largest accepted is 25.0 MiB"
     ]
     assert not (store / "attachments").exists()
+
+
+def test_a_nul_character_is_refused_with_its_cell_by_every_importer(app, tmp_path):
+    """PostgreSQL refuses a NUL in any text; it reached the database (a DataError, a traceback)
+    from a return's narrative, a bid's title and an indicator's source."""
+    from tests.commissioning.builders import make_provider, make_round
+    from tests.commissioning.rounds.test_bid_spreadsheet_and_cli import row, workbook
+
+    returns_setup()
+    round_ = make_round(name="Spring round")
+    provider = make_provider("Youth Moves")
+    bids = tmp_path / "bids.xlsx"
+    bids.write_bytes(workbook(row(round_, provider), row(round_, provider, title="Sp\x00rt")))
+    before = stored()
+
+    results = {
+        "return": import_return(app, tmp_path, return_workbook(narrative="Mentoring\x00 started")),
+        "indicators": import_indicators(
+            app, tmp_path, indicator_csv([("bristol", "population", "10", "ON\x00S")])
+        ),
+        "bids": run_cli(app, "bids", "import", str(bids), "--as", "hub@x.example"),
+    }
+
+    nul = "the text holds a NUL character (\\x00), which cannot be stored; type it again"
+    expected = {
+        "return": f"  q1.xlsx, Return sheet, row 6, column value: {nul}",
+        "indicators": f"  needs.csv, row 2, column source: {nul}",
+        "bids": f"  - bids.xlsx, Bids sheet, row 3, column title: {nul}",
+    }
+    for name, result in results.items():
+        refused_cleanly(result)
+        assert result.output.splitlines()[1:] == [expected[name]], name
+    assert stored() == before
+
