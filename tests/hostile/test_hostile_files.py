@@ -378,3 +378,31 @@ def test_a_nul_character_is_refused_with_its_cell_by_every_importer(app, tmp_pat
         assert result.output.splitlines()[1:] == [expected[name]], name
     assert stored() == before
 
+
+def test_a_bid_with_a_negative_quarter_or_match_funding_is_refused(app, tmp_path):
+    """The quarters must still add up to the cost: -£12,000 and three of £5,000 did, and were
+    imported."""
+    from tests.commissioning.builders import make_provider, make_round
+    from tests.commissioning.rounds.test_bid_spreadsheet_and_cli import row, workbook
+
+    actors()
+    round_ = make_round(name="Spring round")
+    provider = make_provider("Youth Moves")
+    path = tmp_path / "bids.xlsx"
+    path.write_bytes(
+        workbook(
+            row(round_, provider, cost="3000.00", q1="-12000.00"),
+            row(round_, provider, match_funding="-500.00"),
+        )
+    )
+    before = stored()
+
+    result = run_cli(app, "bids", "import", str(path), "--as", "hub@x.example")
+
+    refused_cleanly(result)
+    assert result.output.splitlines()[1:] == [
+        "  - Bids sheet, row 2, column q1: -£12,000.00 is negative; amounts must be 0 or more",
+        "  - Bids sheet, row 3, column match_funding: match funding is negative; amounts must be "
+        "0 or more",
+    ]
+    assert stored() == before
