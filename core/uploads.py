@@ -223,8 +223,11 @@ def read_csv(content: bytes, file: str, limits: UploadLimits = LIMITS) -> list[l
         for record in csv.reader(io.StringIO(text, newline="")):
             records.append(record)
             check_shape(len(records), len(record), file, limits)
-    except csv.Error as error:
-        raise _refuse(file, f"the CSV file cannot be read ({error})") from None
+    except csv.Error as error:  # a field over csv's 131,072 characters, a stray quote...
+        raise DomainError(
+            f"{file} was not imported",
+            [Problem(f"the CSV file cannot be read ({error})", file=file, row=len(records) + 1)],
+        ) from None
     if "\x00" in text:
         check_storable(records, file)
     return records

@@ -361,3 +361,36 @@ def test_a_bid_with_a_negative_quarter_or_match_funding_is_refused(app, tmp_path
         "0 or more",
     ]
     assert stored() == before
+
+
+def test_csv_files_in_the_wrong_encoding_or_with_a_5_mb_field_are_refused_in_one_line(
+    app, tmp_path
+):
+    actors()
+    valid = indicator_csv([("bristol", "population", "10", "ONS £ estimate")])
+    files = {
+        "utf-16.csv": valid.decode().encode("utf-16"),
+        "latin-1.csv": valid.decode().encode("latin-1"),
+        "huge-field.csv": valid + b"bristol,households," + b"9" * 5_000_000 + b",ONS,2021-06-30\n",
+    }
+    before = stored()
+
+    results = {
+        name: import_indicators(app, tmp_path, content, name) for name, content in files.items()
+    }
+    written = stored()
+    with_bom = import_indicators(app, tmp_path, b"\xef\xbb\xbf" + valid, "bom.csv")
+
+    not_utf8 = "not UTF-8 text: save it from the spreadsheet as 'CSV UTF-8'"
+    assert {name: r.output.splitlines()[1:] for name, r in results.items()} == {
+        "utf-16.csv": [f"  utf-16.csv: {not_utf8}"],
+        "latin-1.csv": [f"  latin-1.csv: {not_utf8}"],
+        "huge-field.csv": [
+            "  huge-field.csv, row 3: the CSV file cannot be read (field larger than field "
+            "limit (131072))"
+        ],
+    }
+    for result in results.values():
+        refused_cleanly(result)
+    assert written == before
+    assert with_bom.exit_code == 0, with_bom.output  # a byte-order mark is UTF-8 too
