@@ -394,3 +394,49 @@ def test_csv_files_in_the_wrong_encoding_or_with_a_5_mb_field_are_refused_in_one
         refused_cleanly(result)
     assert written == before
     assert with_bom.exit_code == 0, with_bom.output  # a byte-order mark is UTF-8 too
+
+
+def test_a_far_cell_and_a_nul_are_refused_on_every_upload_page(app):
+    """The same reader on the web: a 1.4 KB workbook that made calamine ask for 512 GiB, and a
+    NUL that PostgreSQL refuses, answer with a page naming the problem, not a 500."""
+    from tests.commissioning.builders import make_round
+    from tests.conftest import SignIn
+    from tests.core.test_xlsx_scan import far_cell_xlsx
+
+    setup = returns_setup()
+    ret = make_return(setup)
+    round_ = make_round(name="Spring round")
+    far = far_cell_xlsx()
+    uploads = {
+        f"/returns/{ret.id}/import": (
+            {"file": (io.BytesIO(far), "q1.xlsx"), "lock_version": str(ret.lock_version)},
+            "it has 1,048,576 rows; at most 10,000",
+        ),
+        f"/commissioning/rounds/{round_.id}/bids/import": (
+            {"file": (io.BytesIO(far), "bids.xlsx")},
+            "it has 1,048,576 rows; at most 10,000",
+        ),
+        "/indicators/new": (
+            {
+                "name": "Needs",
+                "file": (io.BytesIO(b"recipient,indicator\nbris\x00tol,x\n"), "n.csv"),
+                "submit": "Import",
+            },
+            "n.csv, row 2, column recipient: the text holds a NUL character",
+        ),
+    }
+    people = {
+        "/returns": setup.lead,
+        "/commissioning": make_user(role=Role.HUB),
+        "/indicators": make_user(role=Role.FINANCE),
+    }
+    before = stored()
+
+    for url, (data, problem) in uploads.items():
+        sign_in = SignIn(app.test_client())
+        sign_in(next(user for prefix, user in people.items() if url.startswith(prefix)))
+        response = sign_in.client.post(url, data=data, content_type="multipart/form-data")
+
+        assert response.status_code in (200, 400, 422), (url, response.status_code)
+        assert problem in response.get_data(as_text=True), url
+    assert stored() == before
