@@ -38,6 +38,7 @@ WORKBOOK = "xl/workbook.xml"
 CHUNK = 1024 * 1024
 _CELL = re.compile(r"([A-Za-z]+)([0-9]+)")
 _ROW = re.compile(r"[A-Za-z]*([0-9]+)")
+_CELL_INDEX = re.compile(r"[0-9]{1,9}")  # a shared string's index ("²" is a digit, not to int)
 _FAR = 10**9  # a row or column number too long to be real: far beyond any limit
 
 
@@ -237,7 +238,7 @@ def measure_sheet(member: str, chunks: Iterable[bytes], shared: list[int]) -> Sh
             if has_child:
                 rows, columns = max(rows, row_number), max(columns, column)
                 index = "".join(value).strip()
-                if is_shared and index.isdigit() and len(index) < 10 and int(index) < len(shared):
+                if is_shared and _CELL_INDEX.fullmatch(index) and int(index) < len(shared):
                     text += shared[int(index)]
         elif name == "row" and cell is None:
             row = None

@@ -90,7 +90,8 @@ def read_sheet(
         if not any(cells.values()):
             continue
         ident = cells["intervention_id"]
-        intervention = mine.get(int(ident)) if ident.isdigit() else None
+        # "²" is a digit to Python, not to int()
+        intervention = mine.get(int(ident)) if ident.isascii() and ident.isdigit() else None
         if intervention is None:
             problems.add(
                 f"{ident!r} is not one of this spoke's interventions for {year}",

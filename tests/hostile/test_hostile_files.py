@@ -440,3 +440,29 @@ def test_a_far_cell_and_a_nul_are_refused_on_every_upload_page(app):
         assert response.status_code in (200, 400, 422), (url, response.status_code)
         assert problem in response.get_data(as_text=True), url
     assert stored() == before
+
+
+def test_a_digit_that_python_reads_but_int_does_not_is_refused_not_raised(app, tmp_path):
+    """``"²".isdigit()`` is True and ``int("²")`` a ValueError: an intervention id of ``²`` on
+    the return's Interventions sheet was a traceback."""
+    from commissioning.interventions.return_sheet import COLUMNS
+    from tests.core.test_xlsx_scan import handmade_xlsx
+    from tests.hostile.strategies import write_workbook
+    from tests.hostile.test_hostile_properties import VALID_RETURN
+
+    returns_setup()
+    sheets = {**VALID_RETURN, "Interventions": [list(COLUMNS), ["²", "Mentoring", 1, 1, 1]]}
+    before = stored()
+
+    result = import_return(app, tmp_path, write_workbook(sheets))
+
+    refused_cleanly(result)
+    assert (
+        "  Interventions sheet, row 2, column intervention_id: '²' is not one of this spoke's "
+        "interventions for 2024-25" in result.output.splitlines()
+    )
+    assert stored() == before
+    # The workbook reader's own count of shared text takes the same care.
+    path = tmp_path / "bids.xlsx"
+    path.write_bytes(handmade_xlsx('<row r="1"><c r="A1" t="s"><v>²</v></c></row>', shared=["a"]))
+    refused_cleanly(run_cli(app, "bids", "import", str(path), "--as", "hub@x.example"))

@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from allocations.services import import_indicator_dataset
 from auth.models import User
 from auth.roles import Role
+from commissioning.interventions.return_sheet import COLUMNS as INTERVENTION_COLUMNS
 from commissioning.rounds.spreadsheet import COLUMNS, import_bids
 from core.problems import DomainError
 from extensions import db
@@ -109,18 +110,38 @@ VALID_RETURN: dict[str, list[list[object]]] = {
         ["Volunteers", "in_kind", Decimal("100.00"), "TS-1", "hours at cost"],
     ],
     "Reach": [["band", "number"], ["Young people 10 to 14", 120], ["Professionals", 15]],
+    "Interventions": [  # the spoke's one intervention this year (made by the fixture: id 1)
+        list(INTERVENTION_COLUMNS),
+        [1, "Mentoring", *[0] * (len(INTERVENTION_COLUMNS) - 2)],
+    ],
 }  # fmt: skip
 RETURN_TARGETS = [
     *(("Return", r, 1) for r in range(1, 7)),
     *(("Spend", r, c) for r in (1, 2) for c in (5, 6, 7)),
     *(("Match funding", r, c) for r in (1, 2) for c in range(5)),
     *(("Reach", r, 1) for r in (1, 2)),
+    *(("Interventions", 1, c) for c in range(len(INTERVENTION_COLUMNS))),
 ]
 
 
 @pytest.fixture
 def bristol_lead(app) -> User:  # type: ignore[no-untyped-def]
-    return make_setup().lead
+    from commissioning.interventions.models import Intervention
+    from commissioning.vocabulary import Level
+
+    setup = make_setup()
+    mentoring = Intervention(
+        name="Mentoring",
+        financial_year="2024-25",
+        intervention_type="targeted_mentors",
+        level=Level.TARGETED,
+        spokes=[setup.recipient],
+        annual_cost=Decimal("0.00"),
+    )
+    db.session.add(mentoring)
+    db.session.commit()
+    assert mentoring.id == 1, "VALID_RETURN names it by its id"
+    return setup.lead
 
 
 def test_the_valid_return_the_properties_start_from_is_imported(bristol_lead):
