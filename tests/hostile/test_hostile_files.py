@@ -466,3 +466,34 @@ def test_a_digit_that_python_reads_but_int_does_not_is_refused_not_raised(app, t
     path = tmp_path / "bids.xlsx"
     path.write_bytes(handmade_xlsx('<row r="1"><c r="A1" t="s"><v>²</v></c></row>', shared=["a"]))
     refused_cleanly(run_cli(app, "bids", "import", str(path), "--as", "hub@x.example"))
+
+
+def test_a_header_naming_a_column_twice_is_refused_not_read_from_either(app, tmp_path):
+    """Which of two ``actual`` columns is the spend? The last one was read, silently."""
+    from commissioning.rounds.spreadsheet import COLUMNS
+    from exports.spreadsheets import write_xlsx
+    from tests.commissioning.builders import make_provider, make_round
+    from tests.commissioning.rounds.test_bid_spreadsheet_and_cli import row
+
+    returns_setup()
+    header = ["line_ref", "title", "category", "annual_budget", "profile_q1", "actual",
+              "forecast_remaining", "variance_reason", "Actual"]  # fmt: skip
+    bid = row(make_round(name="Spring round"), make_provider("Youth Moves"))
+    bids = tmp_path / "bids.xlsx"
+    bids.write_bytes(
+        write_xlsx({"Bids": [[*COLUMNS, "cost"], [*(bid.get(c, "") for c in COLUMNS), "1.00"]]})
+    )
+    before = stored()
+
+    returned = import_return(app, tmp_path, return_workbook(spend_header=header))
+    imported = run_cli(app, "bids", "import", str(bids), "--as", "hub@x.example")
+
+    refused_cleanly(returned)
+    refused_cleanly(imported)
+    assert returned.output.splitlines()[1:] == [
+        "  Spend sheet, row 1, column actual: the header names this column twice"
+    ]
+    assert imported.output.splitlines()[1:] == [
+        "  - Bids sheet, row 1, column cost: the column is named twice"
+    ]
+    assert stored() == before
