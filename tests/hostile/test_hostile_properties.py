@@ -37,6 +37,7 @@ from tests.hostile.strategies import Hostile, csv_files, workbooks
 # The fixtures (the app and its database) are made once per test and shared by its examples on
 # purpose: each example measures the database before and after itself.
 T = TypeVar("T")
+SHOWN_LENGTH = 1_000  # a problem is read by a person: it quotes a value, not 30,000 characters
 PROPERTY = settings(
     max_examples=60,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
@@ -66,6 +67,7 @@ def attempt(hostile: Hostile, call: Callable[[], T], *, writes: bool) -> T | Non
         listed = problems[:-1] if error.problem_count > len(problems) else problems
         for problem in listed:
             assert problem.where, f"{hostile!r}: the problem {problem} names no place"
+            assert len(str(problem)) <= SHOWN_LENGTH, f"{hostile!r}: {str(problem)[:200]}..."
         if hostile.cell is not None:
             _sheet, row = hostile.cell
             assert any(p.row == row for p in problems), (hostile, [str(p) for p in problems])
