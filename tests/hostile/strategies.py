@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 import xlsxwriter  # type: ignore[import-untyped]
@@ -45,10 +46,14 @@ class Formula:
 
 @dataclass(frozen=True)
 class Hostile:
-    content: bytes
+    make: Callable[[], bytes]  # the bytes are made when the test asks: writing is the slow part
     filename: str
     what: tuple[str, ...]
     cell: tuple[str, int] | None = None  # (sheet, 1-based row) of the one changed value
+
+    @cached_property
+    def content(self) -> bytes:
+        return self.make()
 
     def __repr__(self) -> str:
         return f"Hostile({self.filename!r}, {len(self.content):,} bytes, {' + '.join(self.what)})"
@@ -87,7 +92,7 @@ plausible_values: st.SearchStrategy[object] = st.one_of(
     st.integers(min_value=0, max_value=500),
     st.sampled_from(["0", "0.00", "1,250.00", "£99.99", "cash", "in_kind", "VRU", "2024-25", "1"]),
 )
-hostile_values: st.SearchStrategy[object] = st.one_of(
+short_hostile_values: st.SearchStrategy[object] = st.one_of(
     plausible_values,
     st.sampled_from(NUMBER_TEXT),
     st.sampled_from(FORMULA_TEXT),
@@ -104,6 +109,11 @@ hostile_values: st.SearchStrategy[object] = st.one_of(
     st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=3000)),
     st.none(),
     st.text(max_size=40),
+)
+# One cell may hold up to 32,000 characters (Excel's own limit is 32,767); a junk row's cells
+# are short, or 300 rows of 30 would be hundreds of megabytes.
+hostile_values: st.SearchStrategy[object] = st.one_of(
+    short_hostile_values,
     st.integers(min_value=0, max_value=32_000).map(lambda n: "x" * n),
 )
 
@@ -260,7 +270,7 @@ def _sheet_change(draw: st.DrawFn, names: Sequence[str]) -> Changed:
 def _junk_rows(draw: st.DrawFn, names: Sequence[str]) -> Changed:
     sheet = draw(st.sampled_from(names))
     count = draw(st.integers(min_value=1, max_value=300))
-    values = draw(st.lists(hostile_values, min_size=1, max_size=6))
+    values = draw(st.lists(short_hostile_values, min_size=1, max_size=6))
     width = draw(st.integers(min_value=1, max_value=30))
 
     def apply(sheets: Sheets) -> None:
@@ -311,17 +321,28 @@ def _shared_text(draw: st.DrawFn) -> tuple[str, Callable[[Any], None]]:
 
 
 @st.composite
-def _damage(draw: st.DrawFn, content: bytes) -> tuple[str, bytes]:
+def _damage(draw: st.DrawFn) -> tuple[str, Callable[[bytes], bytes]]:
+    """Damage to a file's bytes, drawn before the file is written: where, as a share of its
+    length, so the same draw whatever the file's exact size."""
     how = draw(st.sampled_from(["cut", "flip", "prefix", "replace"] + ["none"] * 4))
-    # Where, as a share of the file: the same draw whatever the file's exact length.
-    at = draw(st.integers(min_value=0, max_value=999)) * len(content) // 1000
+    share = draw(st.integers(min_value=0, max_value=999))
+
+    def at(content: bytes) -> int:
+        return share * len(content) // 1000
+
     if how == "cut":
-        return f"cut at byte {at:,}", content[:at]
+        return f"cut at {share / 10}%", lambda content: content[: at(content)]
     if how == "flip":
-        flipped = bytes([content[at] ^ 0xFF]) if content else b"\xff"
-        return f"byte {at:,} flipped", content[:at] + flipped + content[at + 1 :]
+        return (
+            f"a byte at {share / 10}% flipped",
+            lambda content: (
+                content[: at(content)]
+                + bytes([content[at(content)] ^ 0xFF] if content else [0xFF])
+                + content[at(content) + 1 :]
+            ),
+        )
     if how == "prefix":
-        return "junk before it", b"MZ\x90\x00" + content
+        return "junk before it", lambda content: b"MZ\x90\x00" + content
     if how == "replace":
         other = draw(
             st.one_of(
@@ -339,8 +360,8 @@ def _damage(draw: st.DrawFn, content: bytes) -> tuple[str, bytes]:
                 ),
             )
         )
-        return f"not a workbook: {other[:16]!r}", other
-    return "", content
+        return f"not a workbook: {other[:16]!r}", lambda _content: other
+    return "", lambda content: content
 
 
 @st.composite
@@ -357,15 +378,18 @@ def workbooks(
     extra = draw(st.one_of(st.none(), st.none(), st.none(), _far_cell(), _shared_text()))
     if extra is not None:
         what.append(extra[0])
-    content = write_workbook(sheets or {"Sheet1": []}, extra[1] if extra else None)
-    damage, content = draw(_damage(content))
+    damage, damaged = draw(_damage())
     if damage:
         what.append(damage)
     name = draw(st.sampled_from([filename] * 12 + [filename.upper(), "file.xls", "file", "f.csv"]))
     if name != filename:
         what.append(f"named {name}")
     single = len(changes) == 1 and changes[0].cell is not None and len(what) == 1
-    return Hostile(content, name, tuple(what), cell=changes[0].cell if single else None)
+
+    def make() -> bytes:
+        return damaged(write_workbook(sheets or {"Sheet1": []}, extra[1] if extra else None))
+
+    return Hostile(make, name, tuple(what), cell=changes[0].cell if single else None)
 
 
 # --- CSV ------------------------------------------------------------------------------------------
@@ -431,4 +455,4 @@ def csv_files(
     if name != filename:
         what.append(f"named {name}")
     single = len(changes) == 1 and changes[0].cell is not None and len(what) == 1
-    return Hostile(content, name, tuple(what), cell=changes[0].cell if single else None)
+    return Hostile(lambda: content, name, tuple(what), cell=changes[0].cell if single else None)

@@ -26,7 +26,7 @@ from auth.models import User
 from auth.roles import Role
 from commissioning.interventions.return_sheet import COLUMNS as INTERVENTION_COLUMNS
 from commissioning.rounds.spreadsheet import COLUMNS, import_bids
-from core.problems import DomainError
+from core.problems import SHOWN_PROBLEMS, DomainError
 from extensions import db
 from formulas.data import MAX_INDICATOR_VALUE
 from grants.returns.spreadsheet import import_return_file
@@ -64,7 +64,7 @@ def attempt(hostile: Hostile, call: Callable[[], T], *, writes: bool) -> T | Non
         problems = list(error.problems)
         assert problems, f"{hostile!r}: refused with no problem listed: {error.message}"
         # The last line of a long list counts the rest ("and 2 more problems not shown").
-        listed = problems[:-1] if error.problem_count > len(problems) else problems
+        listed = problems[:SHOWN_PROBLEMS]
         for problem in listed:
             assert problem.where, f"{hostile!r}: the problem {problem} names no place"
             assert len(str(problem)) <= SHOWN_LENGTH, f"{hostile!r}: {str(problem)[:200]}..."
