@@ -72,16 +72,17 @@ def scan_workbook(archive: zipfile.ZipFile) -> tuple[dict[str, str], list[SheetE
     names = set(listed)
     if len(names) < len(listed):  # which of two same-named members would calamine read?
         raise UnreadableWorkbook("two of the files inside it have the same name")
-    if WORKBOOK not in names or names & {"xl/workbook.bin", "content.xml"}:
-        # calamine would read it as some other kind of workbook (XLSB, OpenDocument)
+    if WORKBOOK not in names:
         raise UnreadableWorkbook(f"it is not an XLSX workbook (it has no {WORKBOOK})")
+    if names & {"xl/workbook.bin", "content.xml"}:  # calamine could take it for XLSB or ODS
+        raise UnreadableWorkbook("it also holds another kind of workbook, XLSB or OpenDocument")
     shared = (
         shared_string_bounds(_chunks(archive, SHARED_STRINGS)) if SHARED_STRINGS in names else []
     )
     extents = [
         measure_sheet(member, _chunks(archive, member), shared)
         for member in sorted(names)
-        if member.startswith(SHEET_FOLDERS)
+        if member.startswith(SHEET_FOLDERS) and not member.endswith("/")  # not a folder entry
     ]
     return _sheet_names(archive, names), extents
 

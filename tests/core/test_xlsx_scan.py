@@ -219,3 +219,15 @@ def test_a_workbook_written_by_the_system_is_measured_exactly():
         "w.xlsx, Data sheet: it has 51 rows; at most 50"
     )
     assert len(read_xlsx(content, "w.xlsx", limits=UploadLimits(max_rows=51))[""]) == 51
+
+
+def test_a_workbook_with_folder_entries_is_read_and_one_holding_another_kind_is_not():
+    with_folders = handmade_xlsx(
+        '<row r="1"><c r="A1"><v>1</v></c></row>', extra={"xl/worksheets/": b""}
+    )
+    assert read_xlsx(with_folders, "w.xlsx")[""] == [[1.0]]
+
+    assert refusal(handmade_xlsx("", extra={"content.xml": b"<office/>"})) == (
+        "w.xlsx: not a readable XLSX workbook (it also holds another kind of workbook, XLSB or "
+        "OpenDocument)"
+    )
