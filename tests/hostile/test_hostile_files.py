@@ -1,7 +1,12 @@
 """Hostile files through every importer, on the web and the command line: a zip bomb, an amount
 no BIGINT of pence holds (in a dry run exactly as in a real import), an indicator of ``1e400``,
-text longer than its form allows, and junk with a problem on every row. Each is refused with a
-clear message naming where, nothing is written, and nothing crashes."""
+text longer than its form allows, junk with a problem on every row, a NUL character, a header
+naming a column twice, a negative bid quarter, a digit ``int()`` cannot read, CSVs in the wrong
+encoding or with a 5 MB field, and a far cell on every upload page. Each is refused with a clear
+message naming where, nothing is written, and nothing crashes.
+
+The same, drawn at random: ``test_hostile_properties.py``; in a real process whose memory is
+measured: ``test_hostile_memory.py``."""
 
 from __future__ import annotations
 
