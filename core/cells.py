@@ -34,6 +34,26 @@ def cell_text(cell: object) -> str:
     return str(cell).strip()
 
 
+def header_positions(header: list[str]) -> tuple[dict[str, int], list[str]]:
+    """A header row's column positions by lower-case name (blank cells left out), and the
+    names it gives more than once: which of two ``actual`` columns is the actual spend?
+
+    >>> header_positions(["line_ref", " Actual ", "", "ACTUAL"])
+    ({'line_ref': 0, 'actual': 1}, ['actual'])
+    """
+    positions: dict[str, int] = {}
+    twice: list[str] = []
+    for i, cell in enumerate(header):
+        name = cell.strip().lower()
+        if not name:
+            continue
+        if name in positions:
+            twice.extend([] if name in twice else [name])
+        else:
+            positions[name] = i
+    return positions, twice
+
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -12,7 +12,7 @@ a form can show every problem at once and write nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -81,13 +81,31 @@ class Problems:
 SHOWN_PROBLEMS = 100
 
 
+# And each in at most this many characters: a problem quotes what it found, and 30,000
+# characters of junk in a date column are cut, not repeated in every line of a page.
+SHOWN_LENGTH = 500
+
+
+def shortened(problem: Problem, length: int = SHOWN_LENGTH) -> Problem:
+    """``problem`` with its message cut to ``length`` characters, saying how many are left out.
+
+    >>> shortened(Problem("the date is '" + "x" * 40 + "'", row=7), 20).message
+    "the date is 'xxxxxxx… (34 more characters)"
+    """
+    if len(problem.message) <= length:
+        return problem
+    rest = len(problem.message) - length
+    return replace(problem, message=f"{problem.message[:length]}… ({rest:,} more characters)")
+
+
 def first_problems(problems: Iterable[Problem], shown: int = SHOWN_PROBLEMS) -> list[Problem]:
-    """The first ``shown`` problems and, when there are more, one more that counts the rest.
+    """The first ``shown`` problems (each ``shortened``) and, when there are more, one more that
+    counts the rest.
 
     >>> [str(p) for p in first_problems([Problem(f"bad {n}", row=n) for n in (1, 2, 3)], 2)]
     ['row 1: bad 1', 'row 2: bad 2', 'and 1 more problem not shown: fix these and try again']
     """
-    items = list(problems)
+    items = [shortened(p) for p in problems]
     if len(items) <= shown:
         return items
     rest = len(items) - shown

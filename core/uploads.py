@@ -8,8 +8,12 @@ through here, on the web and on the command line alike, so one set of limits hol
    ``infolist``, which decompresses nothing) and the file refused when a member, or all of them
    together, would inflate beyond the limit, or a member inflates more than ``max_ratio`` times
    (a "zip bomb": a few kilobytes that expand to gigabytes);
-3. only then is a sheet read, and refused when it has more rows or columns than the limit;
-4. each sheet's cells come back as they are, for the importers' own field rules (the same
+3. then each sheet's XML is measured as it streams out of the archive (``core.xlsx_scan``):
+   the rows and columns of the grid calamine would build, and the text its cells would hold
+   with shared text counted at every cell that shows it. A workbook of a few kilobytes can
+   otherwise ask for gigabytes (two cells far apart, one long string shown in every cell);
+4. only then is a sheet read, and refused when it has more rows or columns than the limit;
+5. each sheet's cells come back as they are, for the importers' own field rules (the same
    rules as their web forms: money through ``core.money.to_money``, which refuses what a BIGINT
    of pence cannot hold; text against the form's length limit).
 
@@ -37,6 +41,7 @@ from typing import cast
 import python_calamine
 
 from core.problems import DomainError, Problem
+from core.xlsx_scan import UnreadableWorkbook, scan_workbook
 
 MIB = 1024 * 1024
 
@@ -51,6 +56,7 @@ class UploadLimits:
     max_members: int = 1000
     max_rows: int = 10_000
     max_columns: int = 100
+    max_sheet_text: int = 16 * MIB  # characters a sheet's cells show (shared text at each cell)
 
 
 LIMITS = UploadLimits()
@@ -135,6 +141,29 @@ def check_archive(
         )
 
 
+def check_sheets(content: bytes, file: str, limits: UploadLimits = LIMITS) -> None:
+    """Refuse a workbook any of whose sheets would unpack beyond the limits, measured from its
+    XML before calamine builds anything (an archive already checked by ``check_archive``)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            names, extents = scan_workbook(archive)
+    except UnreadableWorkbook as error:
+        raise _refuse(file, f"not a readable XLSX workbook ({error})") from None
+    for extent in extents:
+        where = (
+            f"{file}, {names[extent.member]} sheet"
+            if extent.member in names
+            else f"{file}, {extent.member}"
+        )
+        check_shape(extent.rows, extent.columns, where, limits)
+        if extent.text > limits.max_sheet_text:
+            raise _refuse(
+                where,
+                f"its cells hold {extent.text:,} characters of text (text shared between cells "
+                f"counted at each); at most {limits.max_sheet_text:,}",
+            )
+
+
 def check_shape(rows: int, columns: int, file: str, limits: UploadLimits = LIMITS) -> None:
     if rows > limits.max_rows:
         raise _refuse(file, f"it has {rows:,} rows; at most {limits.max_rows:,}")
@@ -152,6 +181,7 @@ def read_xlsx(
     out for the caller to name), or the first sheet when ``sheets`` is None, keyed by the name
     asked for (``""`` for the first sheet), as lists of raw cells. Row 1 stays row 1."""
     check_archive(content, file, limits)
+    check_sheets(content, file, limits)
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
         names = {name.strip().lower(): name for name in workbook.sheet_names}
@@ -174,6 +204,7 @@ def read_xlsx(
             result[wanted] = cast(list[list[object]], sheet.to_python(skip_empty_area=False))
         except Exception as error:  # a damaged sheet, whatever calamine raises
             raise _refuse(file, f"not a readable XLSX workbook ({error})") from None
+        check_storable(result[wanted], where)
     return result
 
 
@@ -192,9 +223,45 @@ def read_csv(content: bytes, file: str, limits: UploadLimits = LIMITS) -> list[l
         for record in csv.reader(io.StringIO(text, newline="")):
             records.append(record)
             check_shape(len(records), len(record), file, limits)
-    except csv.Error as error:
-        raise _refuse(file, f"the CSV file cannot be read ({error})") from None
+    except csv.Error as error:  # a field over csv's 131,072 characters, a stray quote...
+        raise DomainError(
+            f"{file} was not imported",
+            [Problem(f"the CSV file cannot be read ({error})", file=file, row=len(records) + 1)],
+        ) from None
+    if "\x00" in text:
+        check_storable(records, file)
     return records
+
+
+def check_storable(rows: Sequence[Sequence[object]], file: str) -> None:
+    """Refuse text that no database can store: a NUL character (PostgreSQL refuses it in any
+    text, and nobody types it), naming each cell by its row and its column's header."""
+    header = (
+        [str(cell).strip().lower() if cell is not None else "" for cell in rows[0]] if rows else []
+    )
+    problems = [
+        Problem(
+            "the text holds a NUL character (\\x00), which cannot be stored; type it again",
+            file=file,
+            row=number,
+            column=(header[c] if number > 1 and c < len(header) and header[c] else _letters(c)),
+        )
+        for number, row in enumerate(rows, start=1)
+        for c, cell in enumerate(row)
+        if isinstance(cell, str) and "\x00" in cell
+    ]
+    if problems:
+        raise DomainError(f"{file} was not imported", problems)
+
+
+def _letters(index: int) -> str:
+    """A column's letters, counted from 0: 0 is A, 27 is AB."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
 
 
 def check_attachment(content: bytes, file: str, limits: UploadLimits = LIMITS) -> None:

@@ -19,6 +19,7 @@ from commissioning.interventions.models import (
     InterventionReach,
     intervention_spokes,
 )
+from core.cells import header_positions
 from core.problems import Problems
 from core.uploads import count_too_large
 from extensions import db
@@ -77,11 +78,13 @@ def read_sheet(
     if not records:
         return [], problems
     where = f"{SHEET} sheet"
-    header = {cell.strip().lower(): i for i, cell in enumerate(records[0]) if cell.strip()}
+    header, twice = header_positions(records[0])
     missing = [c for c in COLUMNS if c != "intervention" and c not in header]
     for column in missing:
         problems.add("the column is missing from the header", file=where, row=1, column=column)
-    if missing:
+    for column in twice:
+        problems.add("the header names this column twice", file=where, row=1, column=column)
+    if missing or twice:
         return [], problems
     mine = {i.id: i for i in interventions_of(recipient_id, year)}
     rows = []
@@ -90,7 +93,8 @@ def read_sheet(
         if not any(cells.values()):
             continue
         ident = cells["intervention_id"]
-        intervention = mine.get(int(ident)) if ident.isdigit() else None
+        # "²" is a digit to Python, not to int()
+        intervention = mine.get(int(ident)) if ident.isascii() and ident.isdigit() else None
         if intervention is None:
             problems.add(
                 f"{ident!r} is not one of this spoke's interventions for {year}",

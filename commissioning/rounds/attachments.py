@@ -17,6 +17,7 @@ from core.uploads import UploadLimits, check_attachment
 from extensions import db
 
 MAX_BYTES = 10 * 1024 * 1024
+MAX_NAME = 255  # the filename column's width
 MIME_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -48,6 +49,24 @@ def sniff_kind(content: bytes) -> str | None:
     return None
 
 
+def display_name(filename: str | None) -> str:
+    """The name an attachment is shown and downloaded under: the file's own name without its
+    folders, without characters that cannot be shown or sent in a header (control and format
+    characters, NUL, a right-to-left override), cut to the column's 255 characters with its
+    extension kept.
+
+    >>> display_name("C:\\\\Users\\\\me\\\\plan\\x00.pdf"), display_name("\\u202efdp.exe")
+    ('plan.pdf', 'fdp.exe')
+    """
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    if len(name) > MAX_NAME:
+        _stem, dot, suffix = name.rpartition(".")
+        keep = f"{dot}{suffix}" if dot and len(suffix) <= 10 else ""
+        name = name[: MAX_NAME - len(keep)] + keep
+    return name
+
+
 def storage_path(instance_path: str, sha256: str) -> Path:
     return Path(instance_path) / "attachments" / sha256[:2] / sha256
 
@@ -65,7 +84,7 @@ def add_attachment(
     if bid is None:
         raise DomainError("No such bid")
     problems = Problems()
-    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    name = display_name(filename)
     if not content:
         problems.add("choose a file to attach", column="file")
     elif len(content) > max_bytes:

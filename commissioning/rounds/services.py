@@ -24,7 +24,7 @@ from commissioning.rounds.limits import BID_TEXT_LIMITS
 from commissioning.rounds.models import Bid, CommissioningRound, PanelMember, RoundCriterion
 from commissioning.rounds.scoring import Criterion, weight_problems
 from commissioning.vocabulary import AGE_BAND_NAMES, INTERVENTION_TYPE_NAMES, Level
-from core.money import MoneyError, to_money
+from core.money import MoneyError, format_gbp, to_money
 from core.problems import DomainError, Problems
 from core.uploads import count_too_large
 from extensions import db
@@ -327,13 +327,19 @@ def bid_problems(
         amounts = [
             read_money(q, f"q{n}", problems, required=False) for n, q in enumerate(quarters, 1)
         ]
+        for n, amount in enumerate(amounts, 1):
+            if amount < 0:
+                problems.add(
+                    f"{format_gbp(amount)} is negative; amounts must be 0 or more", column=f"q{n}"
+                )
         if sum(amounts, Decimal("0.00")) != cost:
             problems.add(
                 f"the quarters add up to £{sum(amounts, Decimal('0.00')):,}, not the cost of "
                 f"£{cost:,}",
                 column="q1",
             )
-    read_money(data.match_funding, "match_funding", problems, required=False)
+    if read_money(data.match_funding, "match_funding", problems, required=False) < 0:
+        problems.add("match funding is negative; amounts must be 0 or more", column="match_funding")
     participants = (data.participants or "").strip()
     if participants and not (participants.isascii() and participants.isdigit()):
         problems.add("the number of participants must be a whole number", column="participants")

@@ -23,7 +23,7 @@ from commissioning.interventions.models import YefStrand
 from commissioning.providers.queries import provider_by_name
 from commissioning.rounds.models import Bid, CommissioningRound
 from commissioning.rounds.services import BidInput, bid_problems, build_bid
-from core.cells import cell_text
+from core.cells import cell_text, header_positions
 from core.problems import DomainError, Problem, Problems
 from core.uploads import read_xlsx
 from exports.spreadsheets import write_xlsx
@@ -212,16 +212,15 @@ def _read(content: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
             f"{filename} was not imported",
             [Problem("the sheet is empty; row 1 must be the header", file=f"{SHEET} sheet", row=1)],
         )
-    header = {cell.strip().lower(): i for i, cell in enumerate(records[0]) if cell.strip()}
+    header, twice = header_positions(records[0])
     missing = [name for name in REQUIRED if name not in header]
-    if missing:
+    if missing or twice:
         raise DomainError(
             f"{filename} was not imported",
             [
-                Problem(
-                    "the column is missing from the header", file=f"{SHEET} sheet", row=1, column=m
-                )
-                for m in missing
+                Problem(f"the column is {why}", file=f"{SHEET} sheet", row=1, column=name)
+                for why, names in (("missing from the header", missing), ("named twice", twice))
+                for name in names
             ],
         )
     rows = []

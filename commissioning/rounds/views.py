@@ -8,6 +8,7 @@ conflict on is 403 on every route and download), calls one service and renders.
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 from flask import (
@@ -19,6 +20,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask_login import current_user
@@ -418,10 +420,11 @@ def attachment_new(bid_id: int):
 def attachment_download(attachment_id: int):
     attachment = db.get_or_404(BidAttachment, attachment_id)
     _bid(attachment.bid_id)  # the same checks as the bid itself
-    return Response(
-        attachments.read_attachment(attachment, current_app.instance_path),
+    return send_file(  # encodes any name safely in the header (RFC 6266), unlike an f-string
+        io.BytesIO(attachments.read_attachment(attachment, current_app.instance_path)),
         mimetype=attachments.MIME_TYPES[attachment.kind],
-        headers={"Content-Disposition": f'attachment; filename="{attachment.filename}"'},
+        as_attachment=True,
+        download_name=attachment.filename,
     )
 
 

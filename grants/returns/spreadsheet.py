@@ -35,7 +35,7 @@ from auth.models import User
 from commissioning.interventions.return_sheet import SHEET as INTERVENTIONS_SHEET
 from commissioning.interventions.return_sheet import apply_rows as apply_intervention_rows
 from commissioning.interventions.return_sheet import read_sheet as read_intervention_sheet
-from core.cells import cell_text
+from core.cells import cell_text, header_positions
 from core.financial_year import FinancialYear, FinancialYearError
 from core.money import ZERO, MoneyError, format_gbp, to_money
 from core.problems import DomainError, Problem, Problems
@@ -189,11 +189,11 @@ def _columns(
     records: list[list[str]], sheet: str, required: tuple[str, ...], problems: Problems
 ) -> dict[str, int] | None:
     """The header's column positions (lower-case names), or None when a required one is
-    missing (each missing one is a problem)."""
+    missing or one is named twice (each a problem)."""
     if not records:
         problems.add("the sheet is empty; row 1 must be the header", file=f"{sheet} sheet", row=1)
         return None
-    columns = {cell.strip().lower(): i for i, cell in enumerate(records[0]) if cell.strip()}
+    columns, twice = header_positions(records[0])
     missing = [name for name in required if name not in columns]
     for name in missing:
         problems.add(
@@ -202,7 +202,11 @@ def _columns(
             row=1,
             column=name,
         )
-    return None if missing else columns
+    for name in twice:
+        problems.add(
+            "the header names this column twice", file=f"{sheet} sheet", row=1, column=name
+        )
+    return None if missing or twice else columns
 
 
 def _data_rows(

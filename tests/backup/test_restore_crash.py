@@ -16,7 +16,8 @@ from pathlib import Path
 from tests.backup.helpers import rewrite, row_counts, section, vrp
 
 ROOT = Path(__file__).resolve().parents[2]
-VRP = Path(sys.executable).parent / "vrp"
+# This worktree's ``vrp`` (the console script in the virtualenv may import another copy).
+VRP = [sys.executable, "-c", "import cli; cli.run()"]
 EXTRA_EVENTS = 60_000
 
 
@@ -51,7 +52,7 @@ def test_a_restore_killed_half_way_writes_nothing(
     }
     printed = []
     with subprocess.Popen(
-        [str(VRP), "restore", str(large)],
+        [*VRP, "restore", str(large)],
         cwd=ROOT,
         env=environment,
         stdout=subprocess.PIPE,
