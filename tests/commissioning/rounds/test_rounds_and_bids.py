@@ -134,7 +134,14 @@ def test_the_hub_enters_a_bid_for_a_provider(client, sign_in):
         ),
         ({"submitted_on": ["1", "1", str(TODAY.year + 1)]}, "submitted_on", "too late"),
         ({"q4": "9999.99"}, "q1", "The quarters add up to £39,999.99, not the cost of £40,000.00"),
-        ({"cost": "40000.001"}, "cost", "is not an amount in pounds and pence"),
+        (
+            {"cost": "40000.001"},
+            "cost",
+            "Enter the cost in pounds and pence, for example 45,000.00 (&#39;40000.001&#39; has "
+            "more than two decimal places)",
+        ),
+        ({"match_funding": "-5.00"}, "match_funding", "Match funding is negative"),
+        ({"q2": "-5000.00", "q3": "15000.00"}, "q2", "-£5,000.00 is negative"),
         ({"intervention_types": []}, "intervention_types", "Choose at least one intervention type"),
     ],
 )
