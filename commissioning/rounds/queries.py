@@ -36,6 +36,7 @@ from commissioning.rounds.scoring import (
     rank_bids,
     score_bid,
 )
+from commissioning.vocabulary import Decision
 from extensions import db
 from grants.plans.queries import latest_plan_for
 from reference.models import GrantStream, Organisation, OrganisationKind
@@ -122,7 +123,16 @@ def ranking(round_: CommissioningRound, user: User) -> list[RankedRow]:
     scorings = {bid.id: scoring_of(bid) for bid in round_.bids}
     by_reference = {bid.reference: bid for bid in round_.bids}
     ranked = rank_bids(
-        [RankInput(b.reference, scorings[b.id].agreed, b.cost) for b in round_.bids],
+        [
+            RankInput(
+                b.reference,
+                scorings[b.id].agreed,
+                b.cost,
+                approved=b.decision is not None and b.decision.is_approval,
+                rejected=b.decision is Decision.REJECT,
+            )
+            for b in round_.bids
+        ],
         round_.budget,
     )
     rows = []
