@@ -33,11 +33,14 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
         status = error.code or 500
+        # abort(403, description=...) says why it is refused (werkzeug's own says nothing more).
+        said = error.description if error.description != type(error).description else None
+        said = said if status == 403 else None
         return render_template(
             "errors/error.html",
             status=status,
             title=ERROR_TITLES.get(status, error.name),
-            detail=None,
+            detail=said,
         ), status
 
     @app.errorhandler(Exception)

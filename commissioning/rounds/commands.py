@@ -118,6 +118,7 @@ def _row_json(row: queries.RankedRow) -> dict[str, object]:
         "agreed": str(s.agreed) if s and s.agreed is not None else None,
         "cost": format_plain(row.bid.cost),
         "running_total": format_plain(row.ranked.running_total),
+        "approved_total": format_plain(row.ranked.approved_total),
         "within_budget": row.ranked.within_budget,
         "decision": row.bid.decision.value if row.bid.decision else None,
         "decision_reference": row.bid.decision_reference,

@@ -166,7 +166,7 @@ class DeclareForm(FlaskForm):
 
 
 class ModerateForm(FlaskForm):
-    score = _text("Agreed score", "Out of 100, for example 72.5")
+    score = _text("Agreed score", "A number from 0 to 100, up to two decimals, for example 72.5")
     reason = TextAreaField(
         "Reason", widget=GovTextArea(), validators=[Optional(), Length(max=5000)]
     )
@@ -185,9 +185,12 @@ class DecideForm(FlaskForm):
         "Conditions", widget=GovTextArea(), validators=[Optional(), Length(max=5000)]
     )
     minutes = TextAreaField(
-        "Minutes", widget=GovTextArea(), validators=[Optional(), Length(max=10000)]
+        "Minutes",
+        widget=GovTextArea(),
+        description="The panel's reasons for the decision, as minuted",
+        validators=[Optional(), Length(max=10000)],
     )
-    submit = SubmitField("Record the decision", widget=GovSubmitInput())
+    submit = SubmitField("Check the decision", widget=GovSubmitInput())
 
 
 class AttachmentForm(FlaskForm):

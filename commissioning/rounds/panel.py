@@ -9,11 +9,14 @@ The rules, decided here once:
 - a member who declared a conflict cannot score, moderate or decide that bid;
 - a score is a whole number from 0 to the criterion's maximum, every criterion is scored at once,
   with an optional comment; scores can be changed until the bid is decided;
-- the chair moderates with an agreed score out of 100 and a reason (members' scores are kept);
+- the chair moderates with an agreed score out of 100 (up to two decimals) and a reason
+  (members' scores are kept); where the round's chair declared a conflict on a bid, the member
+  chairing it (``queries.acting_chair``) moderates and decides it instead;
 - the chair decides: approve, approve with conditions (the conditions are then required),
-  reject or defer, always with a decision reference; approvals may not take the round's
-  approved total over its budget; a decision is final except a deferral, which is decided again
-  later (the audit log keeps the earlier one);
+  reject or defer, always with a decision reference and the minutes (the reasons); approvals
+  may not take the round's approved total over its budget; a decision is final except a
+  deferral, which is decided again later (the audit log keeps the earlier one). The page shows
+  what will be recorded (``review_decision``) and records it only when confirmed;
 - changes made at the same moment are made one after the other (``_bid`` locks the round), each
   checked against the one before: a second decision on a bid, a second declaration, or an
   approval that the other would take over the budget is refused, never stored alongside.
@@ -34,11 +37,12 @@ from commissioning.rounds.queries import (
     bid_access,
     criteria_of,
     declaration_of,
-    is_chair,
+    is_acting_chair,
     membership,
 )
 from commissioning.rounds.scoring import score_problem
 from commissioning.vocabulary import Decision
+from core.money import format_gbp
 from core.problems import DomainError, Problem, Problems
 from database import utcnow
 from extensions import db
@@ -153,24 +157,43 @@ def save_scores(bid_id: int, scores: list[ScoreInput], *, user: User) -> Bid:
 
 
 def _ensure_chair(bid: Bid, user: User, action: str) -> None:
-    if not is_chair(bid.round, user):
-        raise _refuse(f"Only the chair of the panel can {action} a bid")
     _ensure_open_to(bid, user)
+    if not is_acting_chair(bid, user):
+        raise _refuse(f"Only the member chairing this bid can {action} it")
+
+
+def _agreed_score(text: str | None, problems: Problems) -> Decimal | None:
+    typed = (text or "").strip()
+    if not typed:
+        problems.add("enter the agreed score out of 100, for example 72.5", column="score")
+        return None
+    try:
+        value = Decimal(typed)
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        problems.add(
+            f"the agreed score must be a number from 0 to 100, for example 72.5, not {typed!r}",
+            column="score",
+        )
+        return None
+    if not Decimal("0") <= value <= HUNDRED:
+        problems.add(f"the agreed score must be from 0 to 100, not {typed}", column="score")
+        return None
+    if value != value.quantize(Decimal("0.01")):
+        problems.add(
+            f"the agreed score has at most two decimal places, for example 72.55, not {typed}",
+            column="score",
+        )
+        return None
+    return value
 
 
 def moderate(bid_id: int, *, user: User, score: str | None, reason: str | None) -> Bid:
     bid = _bid(bid_id)
     _ensure_chair(bid, user, "moderate")
     problems = Problems()
-    try:
-        value = Decimal((score or "").strip())
-        if not value.is_finite() or not Decimal("0") <= value <= HUNDRED:
-            raise InvalidOperation
-        if value != value.quantize(Decimal("0.01")):
-            raise InvalidOperation
-    except InvalidOperation:
-        problems.add("enter the agreed score out of 100, for example 72.5", column="score")
-        value = None
+    value = _agreed_score(score, problems)
     text = clean_text(reason)
     if text is None:
         problems.add("give the reason for the agreed score", column="reason")
@@ -186,16 +209,44 @@ def moderate(bid_id: int, *, user: User, score: str | None, reason: str | None) 
     return bid
 
 
-def decide(
-    bid_id: int,
+VERBS = {
+    Decision.APPROVE: "approve",
+    Decision.APPROVE_WITH_CONDITIONS: "approve with conditions",
+    Decision.REJECT: "reject",
+    Decision.DEFER: "defer",
+}
+
+
+@dataclass(frozen=True)
+class DecisionReview:
+    """A decision checked and ready to record, as the confirmation page states it."""
+
+    bid: Bid
+    decision: Decision
+    reference: str
+
+    @property
+    def summary(self) -> str:
+        """``approve B007: Youth mentoring for £45,000.00``"""
+        amount = f" for {format_gbp(self.bid.cost)}" if self.decision.is_approval else ""
+        return f"{VERBS[self.decision]} {self.bid.reference}: {self.bid.title}{amount}"
+
+    @property
+    def outcome(self) -> str:
+        """``Approved B007: Youth mentoring for £45,000.00``"""
+        amount = f" for {format_gbp(self.bid.cost)}" if self.decision.is_approval else ""
+        return f"{self.decision.label} {self.bid.reference}: {self.bid.title}{amount}"
+
+
+def _checked_decision(
+    bid: Bid,
     *,
     user: User,
     decision: str | None,
     reference: str | None,
     minutes: str | None,
-    conditions: str | None = None,
-) -> Bid:
-    bid = _bid(bid_id)
+    conditions: str | None,
+) -> DecisionReview:
     _ensure_chair(bid, user, "decide")
     problems = Problems()
     if bid.decision is not None and bid.decision is not Decision.DEFER:
@@ -212,9 +263,10 @@ def decide(
     ref = clean_text(reference)
     if ref is None:
         problems.add("enter the decision reference", column="reference")
-    text = clean_text(conditions)
-    if chosen is Decision.APPROVE_WITH_CONDITIONS and text is None:
+    if chosen is Decision.APPROVE_WITH_CONDITIONS and clean_text(conditions) is None:
         problems.add("set out the conditions", column="conditions")
+    if clean_text(minutes) is None:
+        problems.add("record the minutes: the panel's reasons for the decision", column="minutes")
     if chosen is not None and chosen.is_approval:
         total = approved_total(bid.round, excluding=bid) + bid.cost
         if total > bid.round.budget:
@@ -222,13 +274,59 @@ def decide(
                 f"approving it would commit £{total:,} of the round's £{bid.round.budget:,}",
                 column="decision",
             )
-    if problems or chosen is None:
+    if problems or chosen is None or ref is None:
         raise DomainError("The decision was not saved", problems)
-    bid.decision = chosen
-    bid.decision_reference = ref
+    return DecisionReview(bid, chosen, ref)
+
+
+def review_decision(
+    bid_id: int,
+    *,
+    user: User,
+    decision: str | None,
+    reference: str | None,
+    minutes: str | None,
+    conditions: str | None = None,
+) -> DecisionReview:
+    """Check a decision without recording it, for the page that asks to confirm it."""
+    bid = db.session.get(Bid, bid_id)
+    if bid is None:
+        raise NotAllowed("No such bid")
+    return _checked_decision(
+        bid,
+        user=user,
+        decision=decision,
+        reference=reference,
+        minutes=minutes,
+        conditions=conditions,
+    )
+
+
+def decide(
+    bid_id: int,
+    *,
+    user: User,
+    decision: str | None,
+    reference: str | None,
+    minutes: str | None,
+    conditions: str | None = None,
+) -> DecisionReview:
+    bid = _bid(bid_id)
+    review = _checked_decision(
+        bid,
+        user=user,
+        decision=decision,
+        reference=reference,
+        minutes=minutes,
+        conditions=conditions,
+    )
+    bid.decision = review.decision
+    bid.decision_reference = review.reference
     bid.minutes = clean_text(minutes)
-    bid.conditions = text if chosen is Decision.APPROVE_WITH_CONDITIONS else None
+    bid.conditions = (
+        clean_text(conditions) if review.decision is Decision.APPROVE_WITH_CONDITIONS else None
+    )
     bid.decided_by = user
     bid.decided_at = utcnow()
     db.session.commit()
-    return bid
+    return review

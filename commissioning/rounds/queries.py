@@ -5,6 +5,18 @@ only the rounds they sit on. A panel member on a round must declare (a conflict,
 bid before opening it, and a member who declared a conflict may not open it, score it, download
 its attachments or letter, or see anyone's scores for it (``bid_access``). Views answer 404 for a
 round or bid the user may not know about and 403 for a conflicted bid.
+
+Scoring is independent (``can_see_all_scores``): a panel member, the chair included, sees only
+their own scores and comments on a bid until they have scored every criterion of it; everyone
+on the panel sees them all once the bid is moderated or decided; the chair acting on the bid
+also sees them once every other member who may score it has scored, so a chair who does not
+score can moderate. The Hub, finance and auditors do not score, and see every score (a Hub
+officer on the panel is a member like any other). The ranking shows a bid's mean and spread only
+to those who may see its scores.
+
+Who chairs a bid (``acting_chair``): the round's chair, unless the chair declared a conflict on
+it; then the first member in the panel's order who has not declared a conflict chairs that bid
+only (moderates and decides it), and the bid's page says so.
 """
 
 from __future__ import annotations
@@ -36,6 +48,7 @@ from commissioning.rounds.scoring import (
     rank_bids,
     score_bid,
 )
+from commissioning.vocabulary import Decision
 from extensions import db
 from grants.plans.queries import latest_plan_for
 from reference.models import GrantStream, Organisation, OrganisationKind
@@ -55,6 +68,54 @@ def membership(round_: CommissioningRound, user: User) -> PanelMember | None:
 def is_chair(round_: CommissioningRound, user: User) -> bool:
     member = membership(round_, user)
     return member is not None and member.is_chair
+
+
+def acting_chair(bid: Bid) -> User | None:
+    """Who chairs this bid: the round's chair, unless the chair declared a conflict on it; then
+    the first member in the panel's order (as listed on the round) who has not declared one.
+    Nobody when every member is conflicted (the Hub must change the panel)."""
+    conflicted = {d.user_id for d in bid.declarations if d.conflicted}
+    chair = bid.round.chair
+    if chair is not None and chair.id not in conflicted:
+        return chair
+    return next((m.user for m in bid.round.panel if m.user_id not in conflicted), None)
+
+
+def is_acting_chair(bid: Bid, user: User) -> bool:
+    chair = acting_chair(bid)
+    return chair is not None and chair.id == user.id
+
+
+def has_scored(bid: Bid, user_id: int) -> bool:
+    """Whether the member has scored every criterion of the bid."""
+    scored = {s.criterion_id for s in bid.scores if s.user_id == user_id}
+    return {c.id for c in bid.round.criteria} <= scored
+
+
+def scoring_is_done(bid: Bid) -> bool:
+    """Every member who may score the bid (not conflicted), the acting chair aside, has scored
+    every criterion."""
+    conflicted = {d.user_id for d in bid.declarations if d.conflicted}
+    chair = acting_chair(bid)
+    others = [
+        m.user_id
+        for m in bid.round.panel
+        if m.user_id not in conflicted and (chair is None or m.user_id != chair.id)
+    ]
+    return all(has_scored(bid, user_id) for user_id in others)
+
+
+def can_see_all_scores(user: User, bid: Bid) -> bool:
+    """Whether ``user`` may see every member's scores and comments on ``bid`` (see the module's
+    docstring): scoring is independent, so a member sees only their own until they have scored."""
+    access = bid_access(user, bid)
+    if access is not BidAccess.FULL:
+        return False
+    if membership(bid.round, user) is None:
+        return True  # the Hub, finance and auditors, who do not score
+    if bid.moderated_score is not None or bid.decision is not None or has_scored(bid, user.id):
+        return True
+    return is_acting_chair(bid, user) and scoring_is_done(bid)
 
 
 def can_see_round(user: User, round_: CommissioningRound) -> bool:
@@ -109,6 +170,28 @@ def scoring_of(bid: Bid) -> BidScoring:
 
 
 @dataclass(frozen=True)
+class ScoresShown:
+    """The scoring of a bid as one user may see it: everyone's, or (``sealed``) their own only,
+    with how many of the members who may score it have done so."""
+
+    scoring: BidScoring
+    sealed: bool
+    scored: int
+    scorers: int
+
+
+def scores_for(bid: Bid, user: User) -> ScoresShown:
+    conflicted = {d.user_id for d in bid.declarations if d.conflicted}
+    scorers = [m.user_id for m in bid.round.panel if m.user_id not in conflicted]
+    scored = sum(1 for user_id in scorers if has_scored(bid, user_id))
+    if can_see_all_scores(user, bid):
+        return ScoresShown(scoring_of(bid), False, scored, len(scorers))
+    own = {k: v for k, v in member_scores(bid).items() if k == user.name}
+    scoring = score_bid(criteria_of(bid.round), own, margin=bid.round.disagreement_margin)
+    return ScoresShown(scoring, True, scored, len(scorers))
+
+
+@dataclass(frozen=True)
 class RankedRow:
     bid: Bid
     ranked: RankedBid
@@ -122,7 +205,16 @@ def ranking(round_: CommissioningRound, user: User) -> list[RankedRow]:
     scorings = {bid.id: scoring_of(bid) for bid in round_.bids}
     by_reference = {bid.reference: bid for bid in round_.bids}
     ranked = rank_bids(
-        [RankInput(b.reference, scorings[b.id].agreed, b.cost) for b in round_.bids],
+        [
+            RankInput(
+                b.reference,
+                scorings[b.id].agreed,
+                b.cost,
+                approved=b.decision is not None and b.decision.is_approval,
+                rejected=b.decision is Decision.REJECT,
+            )
+            for b in round_.bids
+        ],
         round_.budget,
     )
     rows = []
@@ -130,7 +222,9 @@ def ranking(round_: CommissioningRound, user: User) -> list[RankedRow]:
         bid = by_reference[item.reference]
         access = bid_access(user, bid)
         rows.append(
-            RankedRow(bid, item, scorings[bid.id] if access is BidAccess.FULL else None, access)
+            RankedRow(
+                bid, item, scorings[bid.id] if can_see_all_scores(user, bid) else None, access
+            )
         )
     return rows
 
@@ -262,7 +356,7 @@ def panel_work(user: User) -> list[PanelWork]:
                 round_,
                 [b for b in undecided if bid_access(user, b) is BidAccess.MUST_DECLARE],
                 [b for b in open_ if b.id not in scored],
-                open_ if is_chair(round_, user) else [],
+                [b for b in open_ if is_acting_chair(b, user)],
             )
         )
     return work

@@ -6,8 +6,8 @@ weight, rounded half-up to two decimals at the end only. The panel's mean and sp
 minus lowest member total) are over the members who scored every criterion; a bid is flagged
 when the spread is more than the round's margin. The chair's moderated score, when there is one,
 replaces the mean as the agreed score (the members' scores are kept). Bids are ranked on the
-agreed score (ties: cheaper first, then reference) with a running total of their cost against the
-budget.
+agreed score (ties: cheaper first, then reference) with a running total against the budget of the
+bids approved or still in contention (a rejected bid is not counted) and the approved total.
 
 Worked example: weights 30, 25, 20, 15, 10, each out of 5, scores 4, 3, 5, 2, 4:
 
@@ -60,6 +60,8 @@ class RankInput:
     reference: str
     score: Decimal | None
     cost: Decimal
+    approved: bool = False
+    rejected: bool = False  # out of contention: its cost is not counted
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,14 @@ class RankedBid:
     reference: str
     score: Decimal | None
     cost: Decimal
-    running_total: Decimal
-    within_budget: bool
+    running_total: Decimal  # this bid and those above it that are approved or in contention
+    approved_total: Decimal  # the approved bids down to this one
+    counted: bool  # approved or still in contention (not rejected)
+    over_budget: bool  # in contention, and funding it with those counted above passes the budget
+
+    @property
+    def within_budget(self) -> bool:
+        return not self.over_budget
 
 
 def _round(value: Decimal) -> Decimal:
@@ -147,22 +155,41 @@ def score_bid(
 
 def rank_bids(bids: Sequence[RankInput], budget: Decimal) -> list[RankedBid]:
     """Highest agreed score first (unscored bids last; ties cheaper first, then reference), with
-    the running total of cost and whether the bid still fits within the budget.
+    the running total of the bids that are approved or still in contention (a rejected bid adds
+    nothing), the approved total so far, and whether funding a bid still in contention, with
+    those counted above it, would pass the budget. An approved bid is never "over budget": it
+    was approved within it.
 
     >>> ranked = rank_bids([RankInput("B1", Decimal("60"), Decimal("40000")),
     ...                     RankInput("B2", Decimal("80"), Decimal("70000"))], Decimal("100000"))
-    >>> [(r.reference, r.running_total, r.within_budget) for r in ranked]
-    [('B2', Decimal('70000'), True), ('B1', Decimal('110000'), False)]
+    >>> [(r.reference, r.running_total, r.over_budget) for r in ranked]
+    [('B2', Decimal('70000'), False), ('B1', Decimal('110000'), True)]
+
+    A rejected bid above does not count against the bids below it:
+
+    >>> ranked = rank_bids([RankInput("B1", Decimal("90"), Decimal("80000"), rejected=True),
+    ...                     RankInput("B2", Decimal("80"), Decimal("50000"), approved=True),
+    ...                     RankInput("B3", Decimal("70"), Decimal("40000"))], Decimal("100000"))
+    >>> [(r.reference, r.running_total, r.approved_total, r.over_budget) for r in ranked]
+    [('B1', Decimal('0'), Decimal('0'), False), ('B2', Decimal('50000'), Decimal('50000'), False), \
+('B3', Decimal('90000'), Decimal('50000'), False)]
     """
     ordered = sorted(
         bids,
         key=lambda b: (b.score is None, -(b.score or Decimal("0")), b.cost, b.reference),
     )
     ranked = []
-    running = Decimal("0")
+    running = approved = Decimal("0")
     for position, bid in enumerate(ordered, start=1):
-        running += bid.cost
+        counted = not bid.rejected
+        if counted:
+            running += bid.cost
+        if bid.approved:
+            approved += bid.cost
+        over = counted and not bid.approved and running > budget
         ranked.append(
-            RankedBid(position, bid.reference, bid.score, bid.cost, running, running <= budget)
+            RankedBid(
+                position, bid.reference, bid.score, bid.cost, running, approved, counted, over
+            )
         )
     return ranked

@@ -5,7 +5,10 @@ Every function validates everything and writes nothing when there is any problem
 ``DomainError`` lists them all, each naming its form field. Amounts are read with ``to_money``
 (more than two decimals is refused, never rounded). The rules for bids: the round must be open
 on the day the bid was submitted; the cost must be more than nothing, within the round's budget,
-and equal to its quarterly profile; its spokes must be among the round's.
+and equal to its quarterly profile, whose quarters, like the match funding, are 0 or more; its
+spokes must be among the round's; a provider has one bid of a title in a round (a second, on the
+form or in a spreadsheet, is refused naming the first). The form and the import share these
+rules: both go through ``bid_problems``.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from core.uploads import count_too_large
 from extensions import db
 from grants.editing import clean_text, parse_year
 from reference.models import GrantStream, Organisation, OrganisationKind
+from web.templating import format_day
 
 PANEL_ROLES = (Role.PANEL, Role.HUB)
 
@@ -81,17 +85,36 @@ class BidInput:
     match_funding: str | None = None
 
 
+# How a money field is named in its messages, when its column's name does not say it plainly.
+MONEY_LABELS = {"q1": "Q1", "q2": "Q2", "q3": "Q3", "q4": "Q4", "vru_amount": "the VRU amount"}
+MONEY_EXAMPLE = "for example 45,000.00"
+
+
+def money_label(column: str) -> str:
+    """``cost`` -> ``the cost``: the field as a message names it."""
+    return MONEY_LABELS.get(column, f"the {column.replace('_', ' ')}")
+
+
 def read_money(text: str | None, column: str, problems: Problems, *, required: bool) -> Decimal:
-    """An amount as typed (``£12,500.00`` too); a problem on ``column`` when it is not one."""
+    """An amount as typed (``£12,500.00`` too); one problem on ``column``, naming the field, when
+    it is not one. A blank amount is £0.00 unless it is ``required``.
+
+    >>> problems = Problems()
+    >>> read_money("abc", "cost", problems, required=True), [str(p) for p in problems]
+    (Decimal('0.00'), ['column cost: enter the cost in pounds and pence, for example 45,000.00'])
+    """
     cleaned = (text or "").replace("£", "").replace(",", "").strip()
+    label = money_label(column)
     if not cleaned:
         if required:
-            problems.add("enter an amount in pounds and pence", column=column)
+            problems.add(f"enter {label} in pounds and pence, {MONEY_EXAMPLE}", column=column)
         return Decimal("0.00")
     try:
         return to_money(cleaned, field=column)
     except (MoneyError, InvalidOperation, ValueError) as error:
-        problems.add(f"{cleaned} is not an amount in pounds and pence ({error})", column=column)
+        reason = str(error).removeprefix(f"{column}: ")
+        detail = "" if "is not a number" in reason else f" ({reason})"
+        problems.add(f"enter {label} in pounds and pence, {MONEY_EXAMPLE}{detail}", column=column)
         return Decimal("0.00")
 
 
@@ -290,12 +313,16 @@ def bid_problems(
     submitted = data.submitted_on or today
     if submitted > round_.closes_on:
         problems.add(
-            f"the round closed on {round_.closes_on:%d %b %Y}; a bid made on "
-            f"{submitted:%d %b %Y} is too late",
+            f"the round closed on {format_day(round_.closes_on)}; a bid made on "
+            f"{format_day(submitted)} is too late",
             column="submitted_on",
         )
     elif submitted < round_.opens_on:
-        problems.add(f"the round opens on {round_.opens_on:%d %b %Y}", column="submitted_on")
+        problems.add(
+            f"the round opens on {format_day(round_.opens_on)}; a bid made on "
+            f"{format_day(submitted)} is too early",
+            column="submitted_on",
+        )
     provider = db.session.get(Provider, data.provider_id) if data.provider_id else None
     if provider is None:
         problems.add("choose the provider", column="provider")
@@ -314,32 +341,7 @@ def bid_problems(
         problems.add(f"{data.age_band} is not an age band", column="age_band")
     if data.yef_strand_id and db.session.get(YefStrand, data.yef_strand_id) is None:
         problems.add("choose a YEF Toolkit strand", column="yef_strand")
-    cost = read_money(data.cost, "cost", problems, required=True)
-    if cost <= 0 and not any(p.column == "cost" for p in problems):
-        problems.add("the cost must be more than £0.00", column="cost")
-    if cost > round_.budget:
-        problems.add(
-            f"the cost of £{cost:,} is more than the round's budget of £{round_.budget:,}",
-            column="cost",
-        )
-    quarters = [data.q1, data.q2, data.q3, data.q4]
-    if any(clean_text(q) for q in quarters):
-        amounts = [
-            read_money(q, f"q{n}", problems, required=False) for n, q in enumerate(quarters, 1)
-        ]
-        for n, amount in enumerate(amounts, 1):
-            if amount < 0:
-                problems.add(
-                    f"{format_gbp(amount)} is negative; amounts must be 0 or more", column=f"q{n}"
-                )
-        if sum(amounts, Decimal("0.00")) != cost:
-            problems.add(
-                f"the quarters add up to £{sum(amounts, Decimal('0.00')):,}, not the cost of "
-                f"£{cost:,}",
-                column="q1",
-            )
-    if read_money(data.match_funding, "match_funding", problems, required=False) < 0:
-        problems.add("match funding is negative; amounts must be 0 or more", column="match_funding")
+    _money_problems(round_, data, problems)
     participants = (data.participants or "").strip()
     if participants and not (participants.isascii() and participants.isdigit()):
         problems.add("the number of participants must be a whole number", column="participants")
@@ -362,7 +364,59 @@ def bid_problems(
         reference in taken or any(b.reference == reference for b in round_.bids)
     ):
         problems.add(f"the round already has a bid {reference}", column="reference")
+    if provider is not None and (title := clean_text(data.title)) is not None:
+        same = next((b for b in round_.bids if _same_bid(b, provider, title)), None)
+        if same is not None:
+            problems.add(
+                f"{provider.name} already has a bid called {same.title!r} in this round: "
+                f"{same.reference}",
+                column="title",
+            )
     return problems
+
+
+def _same_bid(bid: Bid, provider: Provider, title: str) -> bool:
+    """Whether ``bid`` is the same provider's bid under the same title (case and spacing aside)."""
+    return bid.provider is provider and plain_title(bid.title) == plain_title(title)
+
+
+def plain_title(title: str) -> str:
+    """A title as two bids' titles are compared: case and spacing aside."""
+    return " ".join(title.split()).casefold()
+
+
+def _money_problems(round_: CommissioningRound, data: BidInput, problems: Problems) -> None:
+    """The cost, its quarterly profile and the match funding: one problem per field, and no
+    sum check while the cost or a quarter is not an amount at all."""
+    before = len(problems)
+    cost = read_money(data.cost, "cost", problems, required=True)
+    cost_read = len(problems) == before
+    if cost_read and cost <= 0:
+        problems.add("the cost must be more than £0.00", column="cost")
+    if cost > round_.budget:
+        problems.add(
+            f"the cost of £{cost:,} is more than the round's budget of £{round_.budget:,}",
+            column="cost",
+        )
+    quarters = [data.q1, data.q2, data.q3, data.q4]
+    if any(clean_text(q) for q in quarters):
+        before = len(problems)
+        amounts = [
+            read_money(q, f"q{n}", problems, required=False) for n, q in enumerate(quarters, 1)
+        ]
+        quarters_read = len(problems) == before
+        for n, amount in enumerate(amounts, 1):
+            if amount < 0:
+                problems.add(
+                    f"{format_gbp(amount)} is negative; amounts must be 0 or more", column=f"q{n}"
+                )
+        total = sum(amounts, Decimal("0.00"))
+        if cost_read and quarters_read and total != cost:
+            problems.add(
+                f"the quarters add up to £{total:,}, not the cost of £{cost:,}", column="q1"
+            )
+    if read_money(data.match_funding, "match_funding", problems, required=False) < 0:
+        problems.add("match funding is negative; amounts must be 0 or more", column="match_funding")
 
 
 def _next_reference(round_: CommissioningRound, taken: set[str]) -> str:

@@ -8,7 +8,10 @@ Columns: ``round`` (the round's name), ``reference`` (blank for the next number)
 separated by ``;``), ``level``, ``cohort``, ``age_band``, ``yef_strand`` (a strand's code),
 ``setting``, ``participants``, ``cost``, ``q1``-``q4``, ``match_funding``, ``submitted_on``
 (YYYY-MM-DD), ``output_targets``, ``summary``. Numbers are read back as the text typed, so an
-amount with more than two decimals is refused, never rounded.
+amount with more than two decimals is refused, never rounded. A row is checked by the same
+rules as the bid form (``services.bid_problems``); a provider's second bid of the same title in a
+round, in the file or already entered, is refused naming the first (so importing a file twice
+adds nothing the second time: it is refused whole).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from auth.models import User
 from commissioning.interventions.models import YefStrand
 from commissioning.providers.queries import provider_by_name
 from commissioning.rounds.models import Bid, CommissioningRound
-from commissioning.rounds.services import BidInput, bid_problems, build_bid
+from commissioning.rounds.services import BidInput, bid_problems, build_bid, plain_title
 from core.cells import cell_text, header_positions
 from core.problems import DomainError, Problem, Problems
 from core.uploads import read_xlsx
@@ -99,6 +102,7 @@ def import_bids(
     problems = Problems()
     planned: list[tuple[CommissioningRound, BidInput]] = []
     taken: dict[int, set[str]] = {}
+    titled: dict[tuple[int, int, str], int] = {}  # a provider's bid by title: its first row
     for number, row in rows:
         where = {"file": f"{SHEET} sheet", "row": number}
         for name in REQUIRED:
@@ -123,6 +127,16 @@ def import_bids(
             )
         if data.reference:
             used.add(data.reference)
+        if data.provider_id and data.title and data.title.strip():
+            key = (round_.id, data.provider_id, plain_title(data.title))
+            if key in titled:
+                problems.add(
+                    f"row {titled[key]} is already a bid by {row.get('provider')} called "
+                    f"{data.title.strip()!r} in this round",
+                    column="title",
+                    **where,
+                )
+            titled.setdefault(key, number)
         planned.append((round_, data))
     if not rows:
         problems.add("the sheet has no bids under its header", file=f"{SHEET} sheet", row=2)

@@ -1,20 +1,18 @@
-"""Commissioning rounds and bids on the web: the Hub opens rounds and enters bids; panel members
-declare, score, and the chair moderates and decides; finance makes contracts.
+"""Commissioning rounds and bids on the web: the Hub opens rounds, changes their panels, enters and
+imports bids and attaches files; finance makes contracts. The panel's pages (declare, score,
+moderate, decide) are in ``panel_views``, registered on the same blueprint.
 
-Every route parses, checks permission (its ``Permission``, then the object rules from
-``rounds.queries``: a round or bid the user may not know about is 404, a bid they declared a
-conflict on is 403 on every route and download), calls one service and renders.
+Every route parses, checks permission (its ``Permission``, then the object rules in
+``blueprint``: a round or bid the user may not know about is 404, a bid they declared a conflict
+on is 403 on every route and download), calls one service and renders.
 """
 
 from __future__ import annotations
 
 import io
-from datetime import date
 
 from flask import (
-    Blueprint,
     Response,
-    abort,
     current_app,
     flash,
     redirect,
@@ -30,35 +28,28 @@ from auth.roles import Permission
 from commissioning.rounds import (
     attachments,
     contracts,
-    panel,
+    panel_views,
     queries,
     services,
     spreadsheet,
 )
+from commissioning.rounds.blueprint import bp, open_bid, to_int, today, visible_round
 from commissioning.rounds.forms import (
     AttachmentForm,
     BidForm,
     ContractForm,
-    DecideForm,
-    DeclareForm,
     ImportBidsForm,
-    ModerateForm,
     PanelForm,
     RoundForm,
 )
-from commissioning.rounds.models import Bid, BidAttachment, CommissioningRound
+from commissioning.rounds.models import BidAttachment
 from commissioning.rounds.queries import BidAccess
 from commissioning.vocabulary import DEFAULT_CRITERIA
 from core.problems import DomainError
-from exports.pdfs import render_pdf
 from extensions import db
 from web.forms import show_problems
 
-bp = Blueprint("rounds", __name__, url_prefix="/commissioning")
-
-
-def _today() -> date:
-    return date.today()
+__all__ = ["bp", "panel_views"]  # panel_views: imported for its routes on bp
 
 
 # --- rounds ---------------------------------------------------------------------------------------
@@ -109,7 +100,7 @@ def _round_input(form: RoundForm) -> services.RoundInput:
     return services.RoundInput(
         name=form.name.data,
         financial_year=form.financial_year.data,
-        grant_stream_id=_int(form.grant_stream.data),
+        grant_stream_id=to_int(form.grant_stream.data),
         budget=form.budget.data,
         opens_on=form.opens_on.data,
         closes_on=form.closes_on.data,
@@ -121,14 +112,14 @@ def _round_input(form: RoundForm) -> services.RoundInput:
             for e in form.criteria
         ],
         panel_user_ids=[int(i) for i in form.panel.data or [] if i.isdigit()],
-        chair_user_id=_int(form.chair.data),
+        chair_user_id=to_int(form.chair.data),
     )
 
 
 @bp.route("/rounds/<int:round_id>")
 @permission_required(Permission.VIEW_COMMISSIONING)
 def round_detail(round_id: int):
-    round_ = _visible_round(round_id)
+    round_ = visible_round(round_id)
     rows = queries.ranking(round_, current_user)
     return render_template(
         "commissioning/rounds/round_detail.html",
@@ -142,7 +133,7 @@ def round_detail(round_id: int):
 @bp.route("/rounds/<int:round_id>/panel", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_ROUNDS)
 def round_panel(round_id: int):
-    round_ = _visible_round(round_id)
+    round_ = visible_round(round_id)
     form = PanelForm()
     candidates = queries.panel_candidates()
     form.panel.choices = [(str(u.id), f"{u.name} ({u.role.label})") for u in candidates]
@@ -154,7 +145,7 @@ def round_panel(round_id: int):
     if form.validate_on_submit():
         ids = [int(i) for i in form.panel.data or [] if i.isdigit()]
         try:
-            services.update_panel(round_.id, ids, _int(form.chair.data), user=current_user)
+            services.update_panel(round_.id, ids, to_int(form.chair.data), user=current_user)
         except DomainError as error:
             db.session.rollback()
             summary = show_problems(form, error.problems)
@@ -173,7 +164,7 @@ def round_panel(round_id: int):
 @bp.route("/rounds/<int:round_id>/bids/new", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_ROUNDS)
 def bid_new(round_id: int):
-    round_ = _visible_round(round_id)
+    round_ = visible_round(round_id)
     form = BidForm()
     form.provider.choices = queries.provider_choices()
     form.spokes.choices = queries.spoke_choices(round_)
@@ -181,9 +172,7 @@ def bid_new(round_id: int):
     summary: list[str] = []
     if form.validate_on_submit():
         try:
-            bid = services.create_bid(
-                round_.id, _bid_input(form), user=current_user, today=_today()
-            )
+            bid = services.create_bid(round_.id, _bid_input(form), user=current_user, today=today())
         except DomainError as error:
             db.session.rollback()
             summary = show_problems(form, error.problems)
@@ -199,11 +188,11 @@ def bid_new(round_id: int):
 def _bid_input(form: BidForm) -> services.BidInput:
     return services.BidInput(
         reference=form.reference.data,
-        provider_id=_int(form.provider.data),
+        provider_id=to_int(form.provider.data),
         title=form.title.data,
         summary=form.summary.data,
         intervention_types=list(form.intervention_types.data or []),
-        yef_strand_id=_int(form.yef_strand.data),
+        yef_strand_id=to_int(form.yef_strand.data),
         level=form.level.data,
         cohort=form.cohort.data,
         age_band=form.age_band.data or None,
@@ -224,177 +213,26 @@ def _bid_input(form: BidForm) -> services.BidInput:
 @bp.route("/bids/<int:bid_id>")
 @permission_required(Permission.VIEW_COMMISSIONING)
 def bid_detail(bid_id: int):
-    bid = _bid(bid_id, allow_undeclared=True)
+    bid = open_bid(bid_id, allow_undeclared=True)
     if queries.bid_access(current_user, bid) is BidAccess.MUST_DECLARE:
         return redirect(url_for("rounds.bid_declare", bid_id=bid.id))
     return render_template(
         "commissioning/rounds/bid_detail.html",
         bid=bid,
-        scoring=queries.scoring_of(bid),
+        shown=queries.scores_for(bid, current_user),
         member=queries.membership(bid.round, current_user),
-        is_chair=queries.is_chair(bid.round, current_user),
+        is_chair=queries.is_acting_chair(bid, current_user),
+        acting_chair=queries.acting_chair(bid),
         contract=queries.contract_for(bid),
         conflicted=queries.conflicted_members(bid),
         attachment_form=AttachmentForm(),
     )
 
 
-@bp.route("/bids/<int:bid_id>/declare", methods=["GET", "POST"])
-@permission_required(Permission.SCORE_BIDS)
-def bid_declare(bid_id: int):
-    bid = _bid(bid_id, allow_undeclared=True)
-    if queries.membership(bid.round, current_user) is None:
-        abort(403)
-    if queries.declaration_of(bid, current_user) is not None:
-        return redirect(url_for("rounds.bid_detail", bid_id=bid.id))
-    form = DeclareForm()
-    summary: list[str] = []
-    if form.validate_on_submit():
-        answer = {"yes": True, "no": False}.get(form.conflicted.data or "")
-        try:
-            panel.declare(bid.id, user=current_user, conflicted=answer, detail=form.detail.data)
-        except panel.NotAllowed:
-            db.session.rollback()
-            abort(403)
-        except DomainError as error:
-            db.session.rollback()
-            summary = show_problems(form, error.problems)
-        else:
-            if answer:
-                flash(f"Declared a conflict of interest on {bid.reference}: you will not see it")
-                return redirect(url_for("rounds.round_detail", round_id=bid.round_id))
-            flash(f"Declared no conflict of interest on {bid.reference}")
-            return redirect(url_for("rounds.bid_detail", bid_id=bid.id))
-    status = 400 if form.errors or summary else 200
-    return render_template(
-        "commissioning/rounds/bid_declare.html", bid=bid, form=form, summary_problems=summary
-    ), status
-
-
-@bp.route("/bids/<int:bid_id>/score", methods=["GET", "POST"])
-@permission_required(Permission.SCORE_BIDS)
-def bid_score(bid_id: int):
-    bid = _bid(bid_id)
-    if queries.membership(bid.round, current_user) is None:
-        abort(403)
-    mine = {s.criterion_id: s for s in bid.scores if s.user_id == current_user.id}
-    errors: dict[str, str] = {}
-    status = 200
-    if request.method == "POST":
-        entries = [
-            panel.ScoreInput(
-                c.id, request.form.get(f"score-{c.id}"), request.form.get(f"comment-{c.id}")
-            )
-            for c in bid.round.criteria
-        ]
-        try:
-            panel.save_scores(bid.id, entries, user=current_user)
-        except panel.NotAllowed:
-            db.session.rollback()
-            abort(403)
-        except DomainError as error:
-            db.session.rollback()
-            errors = {p.column or "": p.message for p in error.problems}
-            status = 400
-        else:
-            flash(f"Saved your scores for {bid.reference}")
-            return redirect(url_for("rounds.bid_detail", bid_id=bid.id))
-    return render_template(
-        "commissioning/rounds/bid_score.html",
-        bid=bid,
-        mine=mine,
-        typed=request.form,
-        errors=errors,
-    ), status
-
-
-@bp.route("/bids/<int:bid_id>/moderate", methods=["GET", "POST"])
-@permission_required(Permission.DECIDE_BIDS)
-def bid_moderate(bid_id: int):
-    bid = _chaired_bid(bid_id)
-    form = ModerateForm()
-    summary: list[str] = []
-    if form.validate_on_submit():
-        try:
-            panel.moderate(
-                bid.id, user=current_user, score=form.score.data, reason=form.reason.data
-            )
-        except panel.NotAllowed:
-            db.session.rollback()
-            abort(403)
-        except DomainError as error:
-            db.session.rollback()
-            summary = show_problems(form, error.problems)
-        else:
-            flash(f"Saved the agreed score for {bid.reference}")
-            return redirect(url_for("rounds.bid_detail", bid_id=bid.id))
-    status = 400 if form.errors or summary else 200
-    return render_template(
-        "commissioning/rounds/bid_moderate.html",
-        bid=bid,
-        scoring=queries.scoring_of(bid),
-        form=form,
-        summary_problems=summary,
-    ), status
-
-
-@bp.route("/bids/<int:bid_id>/decide", methods=["GET", "POST"])
-@permission_required(Permission.DECIDE_BIDS)
-def bid_decide(bid_id: int):
-    bid = _chaired_bid(bid_id)
-    form = DecideForm()
-    summary: list[str] = []
-    if form.validate_on_submit():
-        try:
-            panel.decide(
-                bid.id,
-                user=current_user,
-                decision=form.decision.data,
-                reference=form.reference.data,
-                minutes=form.minutes.data,
-                conditions=form.conditions.data,
-            )
-        except panel.NotAllowed:
-            db.session.rollback()
-            abort(403)
-        except DomainError as error:
-            db.session.rollback()
-            summary = show_problems(form, error.problems)
-        else:
-            flash(f"Recorded the decision on {bid.reference}")
-            return redirect(url_for("rounds.bid_detail", bid_id=bid.id))
-    status = 400 if form.errors or summary else 200
-    return render_template(
-        "commissioning/rounds/bid_decide.html",
-        bid=bid,
-        scoring=queries.scoring_of(bid),
-        conflicted=queries.conflicted_members(bid),
-        form=form,
-        summary_problems=summary,
-    ), status
-
-
-@bp.route("/bids/<int:bid_id>/letter.pdf")
-@permission_required(Permission.VIEW_COMMISSIONING)
-def bid_letter(bid_id: int):
-    bid = _bid(bid_id)
-    if bid.decision is None:
-        abort(404)
-    html = render_template(
-        "pdf/decision_letter.html", bid=bid, partnership=current_app.config["PARTNERSHIP_NAME"]
-    )
-    filename = f"decision-{bid.round.financial_year}-{bid.reference}.pdf"
-    return Response(
-        render_pdf(html),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{filename}"'},
-    )
-
-
 @bp.route("/bids/<int:bid_id>/attachments", methods=["POST"])
 @permission_required(Permission.MANAGE_ROUNDS)
 def attachment_new(bid_id: int):
-    bid = _bid(bid_id)
+    bid = open_bid(bid_id)
     form = AttachmentForm()
     upload = form.file.data if form.validate_on_submit() else None
     try:
@@ -419,7 +257,7 @@ def attachment_new(bid_id: int):
 @permission_required(Permission.VIEW_COMMISSIONING)
 def attachment_download(attachment_id: int):
     attachment = db.get_or_404(BidAttachment, attachment_id)
-    _bid(attachment.bid_id)  # the same checks as the bid itself
+    open_bid(attachment.bid_id)  # the same checks as the bid itself
     return send_file(  # encodes any name safely in the header (RFC 6266), unlike an f-string
         io.BytesIO(attachments.read_attachment(attachment, current_app.instance_path)),
         mimetype=attachments.MIME_TYPES[attachment.kind],
@@ -431,7 +269,7 @@ def attachment_download(attachment_id: int):
 @bp.route("/bids/<int:bid_id>/contract", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_CONTRACTS)
 def contract_new(bid_id: int):
-    bid = _bid(bid_id)
+    bid = open_bid(bid_id)
     form = ContractForm()
     form.plan_line.choices = queries.plan_line_choices(bid)
     if request.method == "GET":
@@ -442,7 +280,7 @@ def contract_new(bid_id: int):
     if form.validate_on_submit():
         data = contracts.ContractInput(
             reference=form.reference.data,
-            plan_line_id=_int(form.plan_line.data),
+            plan_line_id=to_int(form.plan_line.data),
             value=form.value.data,
             vru_amount=form.vru_amount.data,
             svd_amount=form.svd_amount.data,
@@ -451,7 +289,7 @@ def contract_new(bid_id: int):
             ends_on=form.ends_on.data,
         )
         try:
-            contract = contracts.create_contract(bid.id, data, user=current_user, today=_today())
+            contract = contracts.create_contract(bid.id, data, user=current_user, today=today())
         except DomainError as error:
             db.session.rollback()
             summary = show_problems(form, error.problems)
@@ -463,7 +301,7 @@ def contract_new(bid_id: int):
         "commissioning/rounds/contract_new.html",
         bid=bid,
         form=form,
-        blockers=queries.provider_blockers(bid, _today()),
+        blockers=queries.provider_blockers(bid, today()),
         summary_problems=summary,
     ), status
 
@@ -471,7 +309,7 @@ def contract_new(bid_id: int):
 @bp.route("/rounds/<int:round_id>/bids/template.xlsx")
 @permission_required(Permission.MANAGE_ROUNDS)
 def bid_template(round_id: int):
-    round_ = _visible_round(round_id)
+    round_ = visible_round(round_id)
     return Response(
         spreadsheet.template_workbook(round_),
         mimetype=attachments.MIME_TYPES["xlsx"],
@@ -482,14 +320,14 @@ def bid_template(round_id: int):
 @bp.route("/rounds/<int:round_id>/bids/import", methods=["GET", "POST"])
 @permission_required(Permission.MANAGE_ROUNDS)
 def bid_import(round_id: int):
-    round_ = _visible_round(round_id)
+    round_ = visible_round(round_id)
     form = ImportBidsForm()
     problems: list[str] = []
     if form.validate_on_submit() and form.file.data:
         upload = form.file.data
         try:
             result = spreadsheet.import_bids(
-                upload.read(), upload.filename or "bids.xlsx", user=current_user, today=_today()
+                upload.read(), upload.filename or "bids.xlsx", user=current_user, today=today()
             )
         except DomainError as error:
             db.session.rollback()
@@ -502,36 +340,3 @@ def bid_import(round_id: int):
     return render_template(
         "commissioning/rounds/bid_import.html", round=round_, form=form, summary_problems=problems
     ), (400 if problems else 200)
-
-
-# --- helpers --------------------------------------------------------------------------------------
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
-
-
-def _visible_round(round_id: int) -> CommissioningRound:
-    round_: CommissioningRound = db.get_or_404(CommissioningRound, round_id)
-    if not queries.can_see_round(current_user, round_):
-        abort(404)
-    return round_
-
-
-def _bid(bid_id: int, *, allow_undeclared: bool = False) -> Bid:
-    bid: Bid = db.get_or_404(Bid, bid_id)
-    access = queries.bid_access(current_user, bid)
-    if access is BidAccess.NONE:
-        abort(404)
-    if access is BidAccess.CONFLICTED:
-        abort(403)
-    if access is BidAccess.MUST_DECLARE and not allow_undeclared:
-        abort(403)
-    return bid
-
-
-def _chaired_bid(bid_id: int) -> Bid:
-    bid = _bid(bid_id)
-    if not queries.is_chair(bid.round, current_user):
-        abort(403)
-    return bid

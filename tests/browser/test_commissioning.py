@@ -65,13 +65,19 @@ def test_a_member_declares_and_scores_and_the_chair_moderates_and_decides(
     chair_page.get_by_role("link", name="Record the decision").click()
     assert axe_violations(chair_page) == []
     chair_page.get_by_label("Approved with conditions").check()
-    chair_page.get_by_role("button", name="Record the decision").click()
+    chair_page.get_by_role("button", name="Check the decision").click()
     expect(chair_page.locator(".govuk-error-summary")).to_contain_text(
         "Enter the decision reference"
     )
     chair_page.get_by_label("Decision reference").fill("CF-2025-11")
     chair_page.get_by_role("textbox", name="Conditions").fill("Quarterly reports")
-    chair_page.get_by_role("button", name="Record the decision").click()
+    chair_page.get_by_role("textbox", name="Minutes").fill("Agreed with conditions")
+    chair_page.get_by_role("button", name="Check the decision").click()
+    expect(chair_page.get_by_test_id("confirm-decision")).to_contain_text(
+        "You are about to approve with conditions B001"
+    )
+    assert axe_violations(chair_page) == []
+    chair_page.get_by_role("button", name="Confirm: approved with conditions").click()
     expect(chair_page.locator("main")).to_contain_text("CF-2025-11")
     expect(chair_page.locator("main")).to_contain_text("Approved with conditions")
     assert axe_violations(chair_page) == []

@@ -34,7 +34,7 @@ def deciding(race: Race, bid_id: int, chair_id: int, decision: str, reference: s
         assert bid.decision is None  # what the page showed
         chair = db.session.get(User, chair_id)
         race.meet()
-        panel.decide(bid_id, user=chair, decision=decision, reference=reference, minutes=None)
+        panel.decide(bid_id, user=chair, decision=decision, reference=reference, minutes="Minuted.")
         return Decision(decision), reference
 
     return attempt

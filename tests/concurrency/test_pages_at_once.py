@@ -133,7 +133,8 @@ def test_the_chair_deciding_a_bid_in_two_tabs_at_once(app, race: Race, monkeypat
     def deciding(decision: str, reference: str) -> Callable[[FlaskClient], Any]:
         def attempt(client: FlaskClient) -> Any:
             assert signed_in(client, email).get(url).status_code == 200
-            response = client.post(url, data={"decision": decision, "reference": reference})
+            data = {"decision": decision, "reference": reference, "minutes": "Minuted."}
+            response = client.post(url, data=data | {"confirmed": "yes"})
             return (Decision(decision), reference), response
 
         return attempt

@@ -80,7 +80,10 @@ def test_any_bad_row_writes_nothing_and_names_sheet_row_and_column(runner, tmp_p
     assert "Bids sheet, row 3, column cost: the cost of £200,000.00 is more than" in result.output
     assert "Bids sheet, row 4, column provider: no provider called 'Nobody Ltd'" in result.output
     assert "Bids sheet, row 4, column spokes: 'atlantis' is not a spoke's code" in result.output
-    assert "row 4, column cost: 1.001 is not an amount in pounds and pence" in result.output
+    assert (
+        "row 4, column cost: enter the cost in pounds and pence, for example 45,000.00 ('1.001' "
+        "has more than two decimal places)"
+    ) in result.output
     assert db.session.scalar(select(func.count(Bid.id))) == 0
 
 

@@ -267,7 +267,12 @@ def test_the_decision_record_shows_who_was_conflicted_and_the_letter_is_a_pdf(
 
     client.post(
         f"/commissioning/bids/{bid.id}/decide",
-        data={"decision": "approve", "reference": "CF-2025-07", "minutes": "Agreed."},
+        data={
+            "decision": "approve",
+            "reference": "CF-2025-07",
+            "minutes": "Agreed.",
+            "confirmed": "yes",
+        },
     )
 
     html = client.get(f"/commissioning/bids/{bid.id}").get_data(as_text=True)
@@ -310,9 +315,13 @@ def test_a_decision_is_final_except_a_deferral(client, sign_in, panel):
     sign_in(chair)
     decide = f"/commissioning/bids/{bid.id}/decide"
 
-    deferred = client.post(decide, data={"decision": "defer", "reference": "CF-1"})
-    approved = client.post(decide, data={"decision": "approve", "reference": "CF-2"})
-    again = client.post(decide, data={"decision": "reject", "reference": "CF-3"})
+    def deciding(decision: str, reference: str):
+        data = {"decision": decision, "reference": reference, "minutes": "Minuted."}
+        return client.post(decide, data=data | {"confirmed": "yes"})
+
+    deferred = deciding("defer", "CF-1")
+    approved = deciding("approve", "CF-2")
+    again = deciding("reject", "CF-3")
 
     assert (deferred.status_code, approved.status_code, again.status_code) == (302, 302, 400)
     assert "only a deferred bid is decided again" in again.get_data(as_text=True)

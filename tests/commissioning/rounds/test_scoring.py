@@ -136,3 +136,30 @@ def test_ranking_against_the_budget_with_a_running_total():
         (3, "B1", D("100000.00"), False),
         (4, "B4", D("110000.00"), False),
     ]
+
+
+def test_rejected_bids_above_are_not_counted_and_approved_bids_are_never_over_budget():
+    # The walkthrough's round: rejected and deferred bids high in the ranking made every row
+    # "Over budget" while much less than the budget was approved.
+    ranked = rank_bids(
+        [
+            RankInput("B1", D("90.00"), D("120000.00"), rejected=True),
+            RankInput("B2", D("85.00"), D("60000.00"), approved=True),
+            RankInput("B3", D("80.00"), D("70000.00"), rejected=True),
+            RankInput("B4", D("75.00"), D("45000.00")),  # deferred: still in contention
+            RankInput("B5", D("70.00"), D("80000.00"), approved=True),
+            RankInput("B6", D("60.00"), D("70000.00")),  # undecided: would pass the budget
+        ],
+        D("250000.00"),
+    )
+
+    assert [
+        (r.reference, r.counted, r.running_total, r.approved_total, r.over_budget) for r in ranked
+    ] == [
+        ("B1", False, D("0"), D("0"), False),
+        ("B2", True, D("60000.00"), D("60000.00"), False),
+        ("B3", False, D("60000.00"), D("60000.00"), False),
+        ("B4", True, D("105000.00"), D("60000.00"), False),
+        ("B5", True, D("185000.00"), D("140000.00"), False),
+        ("B6", True, D("255000.00"), D("140000.00"), True),
+    ]
