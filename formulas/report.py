@@ -100,21 +100,21 @@ def format_csv(result: AllocationResult, names: Mapping[str, str] | None = None)
             ]
         writer.writerow(row + _name_cell(allocation.recipient, names))
     for top_slice in result.top_slices:
-        name = _name_cell(top_slice.recipient, names)
-        blanks = [""] * (len(header) - 3 - len(name))
+        name_cells = _name_cell(top_slice.recipient, names)
+        blanks = [""] * (len(header) - 3 - len(name_cells))
         writer.writerow(
             [
                 safe_text(top_slice.recipient),
                 "top_slice",
                 format_plain(top_slice.amount),
                 *blanks,
-                *name,
+                *name_cells,
             ]
         )
     return out.getvalue()
 
 
-def _name_cell(code: str, names: Mapping[str, str] | None) -> list[str]:
+def _name_cell(code: str, names: Mapping[str, str] | None) -> list[object]:
     return [] if names is None else [safe_text(names.get(code, code))]
 
 
