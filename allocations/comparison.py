@@ -136,3 +136,51 @@ def _cells(values: Sequence[Decimal | None]) -> tuple[ComparisonCell, ...]:
         )
         cells.append(ComparisonCell(value, difference, percent))
     return tuple(cells)
+
+
+@dataclass(frozen=True)
+class ColumnTotals:
+    """The spokes' columns of a run added up: base + need + damping + rounding = amount."""
+
+    base: Decimal
+    need: Decimal
+    damping: Decimal
+    rounding: Decimal
+    amount: Decimal
+    previous: Decimal | None  # None unless every spoke has a previous amount
+    change: Decimal | None
+    change_percent: Decimal | None
+
+
+def column_totals(result: Mapping[str, Any]) -> ColumnTotals:
+    """The totals under a stored run's spoke columns.
+
+    >>> spoke = {"base": "40.00", "need": "60.00", "damping": "-5.00", "rounding": "0.50",
+    ...          "amount": "95.50", "previous": "90.00", "change": "5.50"}
+    >>> totals = column_totals({"allocations": [spoke, spoke]})
+    >>> totals.base + totals.need + totals.damping + totals.rounding == totals.amount
+    True
+    >>> totals.amount, totals.change, totals.change_percent
+    (Decimal('191.00'), Decimal('11.00'), Decimal('6.11'))
+    """
+    rows = result["allocations"]
+
+    def total(key: str) -> Decimal:
+        return sum((Decimal(row[key]) for row in rows), Decimal("0.00"))
+
+    has_previous = bool(rows) and all(row.get("previous") is not None for row in rows)
+    previous = total("previous") if has_previous else None
+    change = total("change") if has_previous else None
+    percent = None
+    if previous and change is not None:
+        percent = (change / previous * HUNDRED).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return ColumnTotals(
+        total("base"),
+        total("need"),
+        total("damping"),
+        total("rounding"),
+        total("amount"),
+        previous,
+        change,
+        percent,
+    )

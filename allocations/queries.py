@@ -15,10 +15,11 @@ from allocations.models import (
     IndicatorDataset,
     RunStatus,
 )
+from allocations.names import RecipientNames
 from auth.models import User
 from auth.scoping import scope_to_user
 from extensions import db
-from reference.models import GrantStream
+from reference.models import GrantStream, Organisation
 
 
 def list_formula_versions() -> list[FormulaVersion]:
@@ -121,3 +122,9 @@ def previous_run_choices() -> list[tuple[Any, str]]:
         (run.id, f"{run.title} ({run.status.value}, {run.financial_year or 'no year'})")
         for run in approved_runs()
     ]
+
+
+def recipient_names() -> RecipientNames:
+    """Every organisation's name by its code, for pages that show stored runs (kept by code)."""
+    rows = db.session.execute(select(Organisation.code, Organisation.name))
+    return RecipientNames({code: name for code, name in rows})

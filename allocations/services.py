@@ -23,6 +23,7 @@ from allocations.models import (
     IndicatorValueRecord,
     RunStatus,
 )
+from allocations.run_problems import describe_bounds, describe_pot
 from audit.listeners import set_reason
 from auth.models import User
 from core.financial_year import FinancialYear
@@ -30,7 +31,7 @@ from core.money import MoneyError, format_plain, to_money
 from core.problems import DomainError, Problem, Problems
 from database import utcnow
 from extensions import db
-from formulas.calculate import AllocationResult, calculate_allocations
+from formulas.calculate import AllocationResult, DampingError, calculate_allocations
 from formulas.data import parse_indicator_table, parse_previous_table
 from formulas.files import read_table
 from formulas.report import build_json
@@ -202,7 +203,9 @@ def run_formula(
             "The formula was not run",
             [
                 _problem(
-                    f"{pot} is in exponent notation; write the amount out in full", column="pot"
+                    f"The pot must be written out in full, like 1000000000: {pot} is in "
+                    "exponent notation",
+                    column="pot",
                 )
             ],
         )
@@ -210,7 +213,8 @@ def run_formula(
         pot_amount = spec.pot if pot in (None, "") else to_money(pot, field="pot")
     except MoneyError as error:
         raise DomainError(
-            "The formula was not run", [_problem(strip_field_prefix(error, "pot"), column="pot")]
+            "The formula was not run",
+            [_problem(describe_pot(strip_field_prefix(error, "pot")), column="pot")],
         ) from None
     if previous is None and spec.damping is not None:
         previous = _last_years_approved_run(spec)
@@ -218,6 +222,11 @@ def run_formula(
     data = dataset_as_data(dataset)
     try:
         result = calculate_allocations(spec, data, previous_data, pot_amount)
+    except DampingError as error:
+        message = describe_bounds(error.bounds, spec.damping)
+        if message is None:
+            raise
+        raise DomainError(error.message, [_problem(message, column="pot")]) from None
     except DomainError as error:
         sources = {
             spec.file: "formula_version",

@@ -15,6 +15,7 @@ from allocations.comparison import (
     RunFacts,
     amounts_by_recipient,
     baseline_first,
+    column_totals,
     compare_results,
     default_baseline,
     describe_mixed,
@@ -29,6 +30,7 @@ from allocations.forms import (
 )
 from allocations.formula_text import build_formula_toml, field_for_key, fields_from_spec
 from allocations.models import FormulaRun, FormulaVersion, IndicatorDataset, RunStatus
+from allocations.names import RecipientNames, indicator_label
 from auth.permissions import permission_required
 from auth.roles import Permission
 from core.problems import DomainError, Problem
@@ -189,7 +191,12 @@ def dataset_new():
 @permission_required(Permission.VIEW_FORMULAS)
 def dataset_detail(dataset_id: int):
     dataset = _get_or_404(IndicatorDataset, dataset_id)
-    return render_template("allocations/dataset_detail.html", dataset=dataset)
+    return render_template(
+        "allocations/dataset_detail.html",
+        dataset=dataset,
+        names=queries.recipient_names(),
+        indicator_label=indicator_label,
+    )
 
 
 @bp.route("/runs/new", methods=["GET", "POST"])
@@ -235,9 +242,9 @@ def _previous(form: RunForm) -> services.PreviousChoice | None:
     return None
 
 
-def _chart_for(run: FormulaRun) -> Markup:
+def _chart_for(run: FormulaRun, names: RecipientNames) -> Markup:
     allocations = run.result["allocations"]
-    categories = [a["recipient"] for a in allocations]
+    categories = [names[a["recipient"]] for a in allocations]
     series = [Series(run.financial_year or "This run", [Decimal(a["amount"]) for a in allocations])]
     if run.previous_amounts is not None:
         series.append(
@@ -256,15 +263,22 @@ def _chart_for(run: FormulaRun) -> Markup:
 @permission_required(Permission.VIEW_FORMULAS)
 def run_detail(run_id: int):
     run = _get_or_404(FormulaRun, run_id)
-    form = ApproveRunForm()
-    return render_template(
-        "allocations/run_detail.html",
-        run=run,
-        result=run.result,
-        chart=_chart_for(run),
-        approve_form=form,
-        variations=queries.variations_since_approval(run),
-    )
+    return render_template("allocations/run_detail.html", **_run_page(run, ApproveRunForm()))
+
+
+def _run_page(run: FormulaRun, approve_form: ApproveRunForm) -> dict[str, object]:
+    """What the run page shows: the stored result, with names for its codes and column totals."""
+    names = queries.recipient_names()
+    return {
+        "run": run,
+        "result": run.result,
+        "names": names,
+        "indicator_label": indicator_label,
+        "column_totals": column_totals(run.result),
+        "chart": _chart_for(run, names),
+        "approve_form": approve_form,
+        "variations": queries.variations_since_approval(run),
+    }
 
 
 @bp.route("/runs/<int:run_id>/approve", methods=["POST"])
@@ -284,13 +298,9 @@ def run_approve(run_id: int):
         return redirect(url_for("allocations.allocation_list", year=run.financial_year))
     return render_template(
         "allocations/run_detail.html",
-        run=run,
-        result=run.result,
-        chart=_chart_for(run),
-        approve_form=form,
+        **_run_page(run, form),
         form=form,
         summary_problems=submitted.summary_problems,
-        variations=queries.variations_since_approval(run),
     ), 400
 
 
@@ -302,13 +312,13 @@ def run_export(run_id: int, fmt: str):
     stem = f"allocation-run-{run.id}"
     if fmt == "csv":
         return Response(
-            format_csv(result),
+            format_csv(result, queries.recipient_names()),
             mimetype="text/csv",
             headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'},
         )
     if fmt == "xlsx":
         return Response(
-            write_xlsx(build_sheets(result)),
+            write_xlsx(build_sheets(result, queries.recipient_names())),
             headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'},
             mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
@@ -343,6 +353,7 @@ def run_compare():
     ordered = baseline_first(facts, baseline_id or default_baseline(facts))
     chosen = [by_id[f.id] for f in ordered]
     comparison = compare_results([r.result for r in chosen]) if len(chosen) >= 2 else None
+    names = queries.recipient_names()
     chart = None
     if comparison is not None:
         codes = [row.recipient for row in comparison.rows if not row.is_top_slice]
@@ -353,16 +364,32 @@ def run_compare():
             )
             for run in chosen
         ]
-        chart = Markup(grouped_bar_chart(codes, series, title="Scenarios compared by spoke"))
+        chart = Markup(
+            grouped_bar_chart(
+                [names[c] for c in codes], series, title="Scenarios compared by spoke"
+            )
+        )
+    # Arriving from a run's "compare" link (one run, not yet submitted) is a start, not a mistake.
+    asked = "submit" in request.args or _has_unreadable_runs(request.args.getlist("runs"))
+    if comparison is None and asked:
+        form.runs.errors = [*form.runs.errors, TOO_FEW_RUNS]
     return render_template(
         "allocations/run_compare.html",
         form=form,
         runs=chosen,
         comparison=comparison,
+        names=names,
         chart=chart,
         mixed=describe_mixed(ordered) if comparison is not None else None,
-        too_few="submit" in request.args and len(chosen) < 2,
-    )
+        one_chosen=comparison is None and not asked and len(chosen) == 1,
+    ), 400 if comparison is None and asked else 200
+
+
+TOO_FEW_RUNS = "Choose at least two runs to compare"
+
+
+def _has_unreadable_runs(values: list[str]) -> bool:
+    return any(not value.strip().isdigit() for value in values)
 
 
 @bp.route("/allocations")

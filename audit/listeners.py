@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import and_, event, inspect, select
 from sqlalchemy.orm import Session
 
+from audit.describe import record_type
+from audit.labels import record_label
 from audit.models import AuditAction, AuditEvent
 from core.money import format_plain
 
@@ -88,11 +90,10 @@ def _stored_values(state: Any) -> dict[str, Any]:
 
 
 def _record_label(obj: Any) -> str:
-    for name in ("code", "email", "reference", "name", "title", "label"):
-        value = getattr(obj, name, None)
-        if isinstance(value, str) and value:
-            return value[:254]
-    return repr(obj)[:254]
+    """The record's name for the log (``audit.labels``); never the class's repr."""
+    with inspect(obj).session.no_autoflush:
+        label = record_label(obj)
+    return label or f"{record_type(obj.__tablename__)} {inspect(obj).identity[0]}"
 
 
 def _is_audited(obj: Any) -> bool:

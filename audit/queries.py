@@ -45,6 +45,13 @@ class EventFilters:
             end=_day(text["to"]),
         )
 
+    @property
+    def problem(self) -> str | None:
+        """Why these filters cannot match anything, said against the "to" date."""
+        if self.start is not None and self.end is not None and self.end < self.start:
+            return "The 'to' date must be on or after the 'from' date"
+        return None
+
 
 @dataclass(frozen=True)
 class EventRow:

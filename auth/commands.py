@@ -43,8 +43,13 @@ def _run(action: str, work: Callable[[], Any]) -> Any:
         if not error.problems:
             click.echo(f"Error: {error.message}", err=True)
         for problem in error.problems:
-            click.echo(f"Error: {problem.column}: {problem.message}", err=True)
+            hint = OPTION_HINTS.get(problem.column or "", "")
+            click.echo(f"Error: {problem.column}: {problem.message}{hint}", err=True)
         raise SystemExit(1) from None
+
+
+# The service names the field; the command line says which of its options sets it.
+OPTION_HINTS = {"spoke": " (--spoke CODE)"}
 
 
 @users_cli.command("create")

@@ -103,7 +103,7 @@ def _role_and_spoke(
     spoke = None
     if role_value is Role.SPOKE:
         if not spoke_code:
-            problems.add("a spoke lead needs a spoke (--spoke CODE)", column="spoke")
+            problems.add("choose the spoke this spoke lead works for", column="spoke")
         else:
             spoke = db.session.scalar(
                 select(Organisation).where(

@@ -315,8 +315,8 @@ def _calculate(
         try:
             fitted = fit_to_bounds(before, bounds, distributable)
         except BoundsError as error:
-            raise DomainError(
-                "The damping bounds cannot be met", [_bounds_problem(spec, previous, error)]
+            raise DampingError(
+                "The damping bounds cannot be met", [_bounds_problem(spec, previous, error)], error
             ) from None
         after, held_at = list(fitted.amounts), list(fitted.held_at)
     else:
@@ -422,6 +422,14 @@ def _bounds(spec: FormulaSpec, spokes: list[str], previous: Mapping[str, Decimal
                 ceiling = floor
         result.append(Bounds(floor, ceiling))
     return result
+
+
+class DampingError(DomainError):
+    """The floors or ceilings cannot be met; ``bounds`` says which and by how much."""
+
+    def __init__(self, message: str, problems: list[Problem], bounds: BoundsError) -> None:
+        super().__init__(message, problems)
+        self.bounds = bounds
 
 
 def _bounds_problem(

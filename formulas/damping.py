@@ -48,13 +48,25 @@ CEILING = "ceiling"
 
 
 class BoundsError(Exception):
-    """The bounds cannot all be met: ``kind`` says which, ``gap`` by how much."""
+    """The bounds cannot all be met: ``kind`` says which, ``gap`` by how much; ``limits`` is
+    what the floors (or ceilings) add up to, when that is the reason, and ``total`` what there
+    is to share."""
 
-    def __init__(self, kind: str, gap: Decimal, message: str) -> None:
+    def __init__(
+        self,
+        kind: str,
+        gap: Decimal,
+        message: str,
+        *,
+        limits: Decimal | None = None,
+        total: Decimal | None = None,
+    ) -> None:
         super().__init__(message)
         self.kind = kind
         self.gap = gap
         self.message = message
+        self.limits = limits
+        self.total = total
 
 
 @dataclass(frozen=True)
@@ -116,6 +128,8 @@ def _check_feasible(bounds: Sequence[Bounds], total: Decimal) -> None:
             floors - total,
             f"the floors add up to {floors}, which is {floors - total} more than the {total} "
             "there is to share",
+            limits=floors,
+            total=total,
         )
     if bounds and all(b.ceiling is not None for b in bounds):
         ceilings = sum((b.ceiling for b in bounds if b.ceiling is not None), Decimal(0))
@@ -125,6 +139,8 @@ def _check_feasible(bounds: Sequence[Bounds], total: Decimal) -> None:
                 total - ceilings,
                 f"the ceilings add up to {ceilings}, which is {total - ceilings} less than the "
                 f"{total} that must be shared",
+                limits=ceilings,
+                total=total,
             )
 
 

@@ -8,13 +8,16 @@ Formats: money as two decimals without symbol (``"1234.50"``, ``core.money.forma
 shares to 6 decimal places, half up (enough to tell spokes apart, and the exact share is kept in
 the result); weights as written in the formula; percentages to 2 decimal places. ``None`` (no
 previous amount) is ``null`` in JSON and an empty cell in CSV. Recipient names in the CSV go
-through ``core.cells.safe_text``, the one helper that keeps formula-like text inert.
+through ``core.cells.safe_text``, the one helper that keeps formula-like text inert. Given the
+organisations' ``names`` by code, the CSV and the sheets end each recipient's row with its
+``recipient_name`` (the code stays in its own column for programs to read).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -69,12 +72,14 @@ def build_json(result: AllocationResult) -> dict[str, Any]:
     }
 
 
-def format_csv(result: AllocationResult) -> str:
+def format_csv(result: AllocationResult, names: Mapping[str, str] | None = None) -> str:
     """One row per spoke, then one per top slice; indicator columns are ``<name>_value`` etc."""
-    names = [w.indicator for w in result.spec.indicators]
+    indicators = [w.indicator for w in result.spec.indicators]
     header = list(ALLOCATION_COLUMNS)
-    for name in names:
+    for name in indicators:
         header += [f"{name}_value", f"{name}_share", f"{name}_weight", f"{name}_contribution"]
+    if names is not None:
+        header.append("recipient_name")
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
@@ -93,13 +98,24 @@ def format_csv(result: AllocationResult) -> str:
                 str(item.weight),
                 format_plain(item.contribution),
             ]
-        writer.writerow(row)
+        writer.writerow(row + _name_cell(allocation.recipient, names))
     for top_slice in result.top_slices:
-        blanks = [""] * (len(header) - 3)
+        name_cells = _name_cell(top_slice.recipient, names)
+        blanks = [""] * (len(header) - 3 - len(name_cells))
         writer.writerow(
-            [safe_text(top_slice.recipient), "top_slice", format_plain(top_slice.amount), *blanks]
+            [
+                safe_text(top_slice.recipient),
+                "top_slice",
+                format_plain(top_slice.amount),
+                *blanks,
+                *name_cells,
+            ]
         )
     return out.getvalue()
+
+
+def _name_cell(code: str, names: Mapping[str, str] | None) -> list[object]:
+    return [] if names is None else [safe_text(names.get(code, code))]
 
 
 def format_table(result: AllocationResult) -> str:
@@ -180,16 +196,28 @@ def describe_unused(indicators: tuple[str, ...] | list[str]) -> str:
     return f"Not used (the formula gives them no weight): {', '.join(indicators)}"
 
 
-def build_sheets(result: AllocationResult) -> dict[str, list[list[object]]]:
+def build_sheets(
+    result: AllocationResult, names: Mapping[str, str] | None = None
+) -> dict[str, list[list[object]]]:
     """Rows for ``exports.spreadsheets.write_xlsx``: Decimal cells are money; other numbers are
     ``(Decimal, number format)`` pairs."""
     spec = result.spec
-    allocations: list[list[object]] = [list(ALLOCATION_COLUMNS)]
+    width = len(ALLOCATION_COLUMNS)
+
+    def named(code: str, cells: list[object]) -> list[object]:
+        if names is None:
+            return cells
+        return [*cells, *[None] * (width - len(cells)), names.get(code, code)]
+
+    header: list[object] = list(ALLOCATION_COLUMNS)
+    allocations: list[list[object]] = [header + ([] if names is None else ["recipient_name"])]
     for a in result.allocations:
         percent = (a.change_percent, "0.00") if a.change_percent is not None else None
-        allocations.append([a.recipient, "spoke", *_money_columns(a), percent, a.held_at])
+        allocations.append(
+            named(a.recipient, [a.recipient, "spoke", *_money_columns(a), percent, a.held_at])
+        )
     for s in result.top_slices:
-        allocations.append([s.recipient, "top_slice", s.amount])
+        allocations.append(named(s.recipient, [s.recipient, "top_slice", s.amount]))
     allocations.append(["total", "", result.total])
     indicators: list[list[object]] = [
         ["recipient", "indicator", "value", "share", "weight", "contribution"]

@@ -68,9 +68,13 @@ class Actions:
         details: tuple[str, ...] = (),
         *,
         urgent: bool = False,
+        one: str | None = None,
     ) -> None:
+        """``text`` says what ``count`` records are; ``one`` says it of a single record
+        ("1 return to review", never "1 returns to review")."""
         if count:
-            self.items.append(Action(text, count, href, details, urgent))
+            words = one if count == 1 and one is not None else text
+            self.items.append(Action(words, count, href, details, urgent))
 
 
 def actions_for(user: User, today: date | None = None) -> list[Action]:
@@ -109,6 +113,7 @@ def _finance(user: User, years: list[str], year: str, today: date, actions: Acti
         tuple(
             f"{p.recipient.name} {p.financial_year} (version {p.version})" for p in submitted_plans
         ),
+        one="delivery plan to approve",
     )
     submitted = list(
         db.session.scalars(
@@ -125,6 +130,7 @@ def _finance(user: User, years: list[str], year: str, today: date, actions: Acti
             f"{r.recipient.name} {r.grant_stream.name} {r.financial_year} Q{r.quarter}"
             for r in submitted
         ),
+        one="return to review",
     )
     for label in years:
         late = _overdue(user, label, today)
@@ -134,6 +140,7 @@ def _finance(user: User, years: list[str], year: str, today: date, actions: Acti
             url_for("returns.return_list", year=label),
             tuple(late),
             urgent=True,
+            one=f"overdue return for {label}",
         )
     agreements = agreement_queries.agreements_for(user, financial_year=year)
     drafts = [a for a in agreements if a.status is AgreementStatus.DRAFT]
@@ -143,12 +150,14 @@ def _finance(user: User, years: list[str], year: str, today: date, actions: Acti
         len(drafts),
         url_for("agreements.agreement_list", year=year),
         tuple(a.recipient.name for a in drafts),
+        one=f"grant agreement to issue for {year}",
     )
     actions.add(
         f"grant agreements awaiting signature for {year}",
         len(issued),
         url_for("agreements.agreement_list", year=year),
         tuple(a.recipient.name for a in issued),
+        one=f"grant agreement awaiting signature for {year}",
     )
     for label in years:
         report = position_report(label, user)
@@ -162,13 +171,15 @@ def _finance(user: User, years: list[str], year: str, today: date, actions: Acti
                 f"{_gbp(r.claimed_unpaid)}"
                 for r in to_pay
             ),
+            one=f"claim to pay for {label}",
         )
     expiring = expiring_soon(today)
     actions.add(
-        "due diligence expiring in the next 60 days",
+        "due diligence checks expiring in the next 60 days",
         len(expiring),
         url_for("providers.provider_list"),
         tuple(f"{e.provider.name}: {e.check_name}, {format_day(e.expires_on)}" for e in expiring),
+        one="due diligence check expiring in the next 60 days",
     )
     _underspend(user, year, actions)
     _ready_to_close(years, actions)
@@ -205,6 +216,7 @@ def _underspend(user: User, year: str, actions: Actions) -> None:
             f"{_gbp(r.forecast_underspend)}"
             for r in above
         ),
+        one=f"forecast underspend above the threshold in {year}",
     )
 
 
@@ -261,6 +273,7 @@ def _recipient(user: User, years: list[str], year: str, today: date, actions: Ac
         url_for("returns.return_list", year=year),
         tuple(t for _, t in due_soon),
         urgent=any("overdue" in t for _, t in due_soon),
+        one="return due in the next 14 days or overdue",
     )
     sent_back = list(
         db.session.scalars(
@@ -289,6 +302,7 @@ def _recipient(user: User, years: list[str], year: str, today: date, actions: Ac
             for r in sent_back
         ),
         urgent=True,
+        one="return sent back to you",
     )
     actions.add(
         "delivery plans sent back to you",
@@ -296,6 +310,7 @@ def _recipient(user: User, years: list[str], year: str, today: date, actions: Ac
         url_for("plans.plan_list", year=year),
         tuple(f"{p.recipient.name} {p.financial_year}" for p in plans_back),
         urgent=True,
+        one="delivery plan sent back to you",
     )
     rows = plan_queries.plan_list_rows(user, year, today=today)
     not_done = [
@@ -313,6 +328,7 @@ def _recipient(user: User, years: list[str], year: str, today: date, actions: Ac
             if r.due
         ),
         urgent=any(r.overdue for r in not_done),
+        one=f"delivery plan for {year} to complete and submit",
     )
 
 
@@ -332,6 +348,7 @@ def _auditor(today: date, actions: Actions) -> None:
         len(events),
         url_for("audit.event_list"),
         tuple(f"{e.record_label or e.table_name}: {e.reason or 'changed'}" for e in events[:10]),
+        one="change to an approved record in the last 30 days",
     )
 
 

@@ -295,6 +295,8 @@ def reopen_stream(code: str) -> GrantStream:
 
 
 def add_financial_year(label: str | None, *, make_current: bool = False) -> FinancialYearRecord:
+    """Set up a financial year (and make it the current one when asked). A year already set up
+    is left as it is, apart from becoming current; ``is_new`` on the result says which."""
     problems = Problems()
     try:
         year = FinancialYear.parse((label or "").strip())
@@ -302,15 +304,19 @@ def add_financial_year(label: str | None, *, make_current: bool = False) -> Fina
         problems.add(str(error), column="financial_year")
         raise DomainError("The year was not added", problems) from None
     record = _year_record(year.label)
+    is_new = record is None
     if record is None:
         record = FinancialYearRecord.for_year(year)
         db.session.add(record)
         db.session.flush()
     if make_current:
         for other in db.session.scalars(select(FinancialYearRecord)):
-            other.is_current = other.label == year.label
-    set_reason(db.session, "financial year added")
-    db.session.commit()
+            if other.is_current != (other.label == year.label):
+                other.is_current = other.label == year.label
+    if db.session.new or db.session.dirty:  # a year already set up as asked changes nothing
+        set_reason(db.session, "financial year added" if is_new else "current year changed")
+        db.session.commit()
+    record.is_new = is_new  # type: ignore[attr-defined]  # for the page's message only
     return record
 
 

@@ -138,7 +138,12 @@ def year_new():
         lambda: services.add_financial_year(
             form.financial_year.data, make_current=form.make_current.data
         ),
-        lambda year: f"Added {year.label}",
+        lambda year: (
+            f"Added {year.label}"
+            if year.is_new
+            else f"{year.label} is already set up"
+            + (", and is now the current year" if form.make_current.data else "")
+        ),
     )
 
 

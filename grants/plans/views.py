@@ -35,7 +35,7 @@ from grants.plans.forms import (
 )
 from grants.plans.models import DeliveryPlan, PlanLine
 from grants.vocabulary import ReviewStatus
-from reference.queries import current_financial_year
+from reference.queries import current_financial_year, list_grant_streams
 from web.forms import attach_problems
 from web.params import year_or_404
 
@@ -415,6 +415,7 @@ def _render_detail(
         overdue=plan_queries.is_plan_overdue(plan, due, date.today()),
         summary=summary,
         streams=summary.streams,
+        stream_names={stream.code: stream.name for stream in list_grant_streams()},
         checks=_check_items(plan, summary.problems, editable),
         warnings=[describe_problem(p) for p in summary.warnings],
         editable=editable,

@@ -275,9 +275,40 @@ def test_floors_that_cannot_be_met_are_refused(client, finance, spokes):
     )
 
     assert (
-        "The floors add up to 1425.00, which is 525.00 more than the 900.00 there is to share"
+        "The pot is too small for this formula's damping. No spoke may get more than 5% less "
+        "than last year, so the spokes need at least £1,425.00 between them, and this pot leaves "
+        "only £900.00 for them to share. Enter a larger pot, or choose other previous year's "
+        "allocations"
     ) in summary
-    assert "damping.floor)" in summary and "row " not in summary
+    assert "damping.floor" not in summary and "row " not in summary
+
+
+def test_a_pot_too_large_for_the_ceilings_says_so_on_the_pot_field(client, finance, spokes):
+    formula = make_formula_version(damping={"ceiling": "0.10"})
+    previous = b"recipient,amount\n" + b"".join(code.encode() + b",300.00\n" for code in SPOKES)
+    dataset = make_dataset()
+
+    def form():  # a fresh file each time: the client closes the one it sent
+        return {
+            "formula_version": str(formula.id),
+            "dataset": str(dataset.id),
+            "pot": "999999999999999",
+            "previous": "",
+            "label": "",
+            "submit": "Run the formula",
+            "previous_file": (io.BytesIO(previous), "last-year.csv"),
+        }
+
+    summary = refused(client, "/runs/new", form())
+    html = client.post("/runs/new", data=form(), content_type="multipart/form-data")
+    html = html.get_data(as_text=True)
+
+    assert (
+        "The pot is too large for this formula's damping. No spoke may get more than 10% more "
+        "than last year, so the spokes can take at most £1,650.00 between them"
+    ) in summary
+    assert "damping.ceiling" not in summary and "999999998" not in summary
+    assert 'id="pot-error"' in html
 
 
 def test_floors_from_an_approved_run_that_cannot_be_met_are_refused(client, finance):
@@ -288,7 +319,7 @@ def test_floors_from_an_approved_run_that_cannot_be_met_are_refused(client, fina
 
     summary = run_refused(client, formula, last_year.dataset, previous=str(last_year.id))
 
-    assert "The floors add up" in summary
+    assert "The pot is too small for this formula's damping" in summary
 
 
 def test_a_previous_allocations_file_with_an_unknown_recipient_is_refused(client, finance):
@@ -307,10 +338,10 @@ def test_a_previous_allocations_file_with_an_unknown_recipient_is_refused(client
 @pytest.mark.parametrize(
     ("pot", "message"),
     [
-        ("lots", "'lots' is not a number"),
+        ("lots", "The pot must be an amount in pounds, like 1528667.00: 'lots' is not a number"),
         ("10.005", "more than two decimal places"),
         ("-1.00", "must not be negative"),
-        ("1e6", "1e6 is in exponent notation; write the amount out in full"),
+        ("1e6", "The pot must be written out in full, like 1000000000: 1e6 is in exponent"),
     ],
 )
 def test_a_pot_that_is_not_an_amount_is_refused(client, finance, pot, message):

@@ -17,7 +17,7 @@ from auth.models import User
 from auth.roles import Role
 from extensions import db
 from tests.allocations.helpers import stored_counts, table_rows
-from tests.builders import indicator_csv, make_dataset, make_user
+from tests.builders import indicator_csv, make_dataset, make_spokes, make_user
 
 ROWS = [
     ("bristol", "population", "463,377", "ONS mid-year estimate", "2021-06-30"),
@@ -73,19 +73,21 @@ def test_finance_imports_a_csv_and_every_value_keeps_its_source_and_date(client,
 
 
 def test_the_dataset_page_lists_each_value_with_source_and_as_of(client, finance):
+    make_spokes()
     upload(client, indicator_csv(ROWS))
     dataset = db.session.scalar(select(IndicatorDataset))
 
     html = client.get(f"/indicators/{dataset.id}").get_data(as_text=True)
 
     rows = table_rows(html, "indicator-values")
-    assert rows[1] == ["bristol", "population", "463,377", "ONS mid-year estimate", "2021-06-30"]
+    # The spoke by its organisation's name, the indicator by its label, the date in words
+    assert rows[1] == ["Bristol", "Population", "463,377", "ONS mid-year estimate", "30 June 2021"]
     assert rows[4] == [
-        "banes",
-        "serious_violence_offences",
+        "Bath & North East Somerset",
+        "Serious violence offences",
         "1,391.6304",
         "Needs assessment 2021",
-        "2021-03-31",
+        "31 March 2021",
     ]
 
 

@@ -28,7 +28,7 @@ def test_a_run_lists_the_indicators_the_formula_does_not_use(client, finance):
 
     html = client.get(f"/runs/{run.id}").get_data(as_text=True)
     assert page_text(html, testid="unused-indicators") == (
-        "Not used (the formula gives them no weight): knife_crime"
+        "Not used (the formula gives them no weight): Knife crime"
     )
     assert run.total == run.pot
 

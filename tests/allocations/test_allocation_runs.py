@@ -50,9 +50,9 @@ def test_the_run_page_shows_each_allocation_with_its_change_on_last_year(client,
         "Previous",
         "Change",
     ]
-    assert rows[1] == ["hub (top slice)", "", "£110.00", ""]
+    assert rows[1] == ["VRP Hub (top slice)", "", "£110.00", ""]
     assert rows[3] == [
-        "bristol",
+        "Bristol",
         "£79.20",
         "£198.00",
         "£0.00",
@@ -62,7 +62,7 @@ def test_the_run_page_shows_each_allocation_with_its_change_on_last_year(client,
         "+£25.20 +10.00%",
     ]
     assert rows[4] == [
-        "north-somerset",
+        "North Somerset",
         "£79.20",
         "£99.00",
         "£0.00",
@@ -71,7 +71,17 @@ def test_the_run_page_shows_each_allocation_with_its_change_on_last_year(client,
         "£162.00",
         "+£16.20 +10.00%",
     ]
-    assert rows[-1] == ["Total", "", "£1,100.00", ""]
+    assert rows[-2] == [
+        "Spokes' total",
+        "£396.00",
+        "£594.00",
+        "£0.00",
+        "£0.00",
+        "£990.00",
+        "£900.00",
+        "+£90.00 +10.00%",
+    ]
+    assert rows[-1] == ["Total, with the top slices", "", "£1,100.00", ""]
     assert "Previous year Run 1: Test formula v1 on Needs v1" in page_text(
         html, css_class="govuk-summary-list"
     )
@@ -94,12 +104,12 @@ def test_the_run_page_explains_each_spokes_need_by_indicator(client, finance):
     html = client.get(f"/runs/{run.id}").get_data(as_text=True)
 
     # need 540.00: population's half (270.00) shared 1:2:1:1:1, offences' half 3:1:1:1:1.
-    start = html.find("<table", html.find("banes: £232.72"))
+    start = html.find("<table", html.find("Bath &amp; North East Somerset: £232.72"))
     banes = html[start : html.find("</details>", start)]
     assert table_rows(banes, css_class="govuk-table") == [
         ["Indicator", "Value", "Share of all spokes", "Weight", "Contribution"],
-        ["population", "1", "0.166667", "0.5", "£45.00"],
-        ["offences", "3", "0.428571", "0.5", "£115.71"],
+        ["Population", "1", "0.166667", "0.5", "£45.00"],
+        ["Offences", "3", "0.428571", "0.5", "£115.71"],
     ]
     assert (
         "Base £72.00 + need £160.71 = £232.71 before damping; damping £0.00; rounding "
@@ -116,7 +126,7 @@ def test_the_chart_compares_this_year_with_last_year_by_spoke(client, finance):
     assert chart.find(f"{SVG}title").text == "Allocations by spoke, Next year"
     titles = [t.text for rect in chart.iter(f"{SVG}rect") for t in rect.findall(f"{SVG}title")]
     assert len(titles) == 10
-    assert titles[2:4] == ["bristol, 2025-26: £277.20", "bristol, Previous year: £252.00"]
+    assert titles[2:4] == ["Bristol, 2025-26: £277.20", "Bristol, Previous year: £252.00"]
 
 
 def test_without_previous_allocations_there_is_no_change_and_one_series(client, finance):
@@ -244,8 +254,8 @@ def test_two_scenarios_side_by_side_with_the_difference_against_the_first(client
         f"Run {second.id}: Next year",
         "Difference",
     ]
-    assert rows[1] == ["hub (top slice)", "£100.00", "£110.00", "+£10.00 +10.00%"]
-    assert rows[3] == ["bristol", "£252.00", "£277.20", "+£25.20 +10.00%"]
+    assert rows[1] == ["VRP Hub (top slice)", "£100.00", "£110.00", "+£10.00 +10.00%"]
+    assert rows[3] == ["Bristol", "£252.00", "£277.20", "+£25.20 +10.00%"]
     assert rows[-1] == ["Total", "£1,000.00", "£1,100.00", "+£100.00"]
 
 
@@ -256,7 +266,7 @@ def test_the_approved_run_is_the_baseline_by_default_whatever_the_order(client, 
     html = compare(client, second, first)
 
     assert f"against the baseline, <strong>Run {first.id}: This year" in html
-    assert table_rows(html, "comparison")[3] == ["bristol", "£252.00", "£277.20", "+£25.20 +10.00%"]
+    assert table_rows(html, "comparison")[3] == ["Bristol", "£252.00", "£277.20", "+£25.20 +10.00%"]
 
 
 def test_the_user_chooses_the_baseline(client, finance):
@@ -268,7 +278,7 @@ def test_the_user_chooses_the_baseline(client, finance):
     ).get_data(as_text=True)
 
     assert f"against the baseline, <strong>Run {second.id}: Next year" in html
-    assert table_rows(html, "comparison")[3] == ["bristol", "£277.20", "£252.00", "-£25.20 -9.09%"]
+    assert table_rows(html, "comparison")[3] == ["Bristol", "£277.20", "£252.00", "-£25.20 -9.09%"]
     assert f'<option selected value="{second.id}">' in html or (
         f'value="{second.id}" selected' in html
     )
@@ -282,7 +292,7 @@ def test_a_baseline_that_was_not_ticked_is_compared_too(client, finance):
         f"/runs/compare?runs={second.id}&baseline={first.id}&submit=Compare"
     ).get_data(as_text=True)
 
-    assert table_rows(html, "comparison")[3] == ["bristol", "£252.00", "£277.20", "+£25.20 +10.00%"]
+    assert table_rows(html, "comparison")[3] == ["Bristol", "£252.00", "£277.20", "+£25.20 +10.00%"]
 
 
 def test_runs_of_different_years_or_grants_are_compared_with_a_warning(client, finance):
@@ -308,7 +318,7 @@ def test_three_runs_compared_each_against_the_first(client, finance):
     rows = table_rows(compare(client, first, second, third), "comparison")
 
     assert rows[3] == [
-        "bristol",
+        "Bristol",
         "£252.00",
         "£277.20",
         "+£25.20 +10.00%",

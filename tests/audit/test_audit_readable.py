@@ -58,7 +58,7 @@ def test_a_change_shows_the_persons_name_the_record_type_and_name_and_the_minute
             "Fran Finance (fran@example.org)",
             "Update",
             "Delivery plan line line INT-01",
-            "annual budget: 100.00 → 250.00",
+            "annual budget: £100.00 → £250.00",
         ]
     ]
     assert "#17" not in client.get("/audit/").get_data(as_text=True)
@@ -134,13 +134,23 @@ def test_the_csv_export_has_every_matching_event_in_words(client, sign_in):
     rows = exported(client, "?table=grant_awards")
 
     assert rows == [
-        ["When (UK time)", "Who", "Action", "Record type", "Record", "Reason", "Changes"],
+        [
+            "When (UK time)",
+            "Who",
+            "Action",
+            "Record type",
+            "Record",
+            "Record id",
+            "Reason",
+            "Changes",
+        ],
         [
             "15 January 2024, 09:30",
             "Fran Finance (fran@example.org)",
-            "update",
+            "Update",
             "Grant award",
             '\'=HYPERLINK("http://evil.example","VRU 2024-25")',
+            "1",
             "'@SUM(1+1)",
             "match share: 20 to -5",
         ],

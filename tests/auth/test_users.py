@@ -90,7 +90,11 @@ def test_cli_email_is_stored_lower_case(runner):
             PASSWORD,
             ["unknown spoke 'atlantis'", "known spokes: banes, bristol"],
         ),
-        (["lead@example.org", "--role", "spoke"], PASSWORD, ["needs a spoke (--spoke CODE)"]),
+        (
+            ["lead@example.org", "--role", "spoke"],
+            PASSWORD,
+            ["choose the spoke this spoke lead works for (--spoke CODE)"],
+        ),
         (
             ["fran@example.org", "--role", "finance", "--spoke", "bristol"],
             PASSWORD,
@@ -211,7 +215,7 @@ def test_admin_form_offers_the_roles_and_spokes(admin_client):
         ({"name": ""}, "name", "Enter the person&#39;s name"),
         ({"password": "short"}, "password", "The password must be at least 10 characters"),
         ({"role": "boss"}, "role", "Not a valid choice"),
-        ({"role": "spoke", "spoke": ""}, "spoke", "A spoke lead needs a spoke"),
+        ({"role": "spoke", "spoke": ""}, "spoke", "Choose the spoke this spoke lead works for"),
         ({"role": "hub", "spoke": "bristol"}, "spoke", "Only spoke leads are bound to a spoke"),
         (
             {"email": "admin@example.org"},

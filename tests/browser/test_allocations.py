@@ -47,7 +47,8 @@ def test_finance_runs_compares_and_approves_a_scenario(
     expect(heading).to_have_text(re.compile(r"^Run \d+: Board scenario$"))
     run_url = page.url
     table = page.get_by_test_id("allocation-table")
-    expect(table).to_contain_text("somerset")
+    expect(table).to_contain_text("South Gloucestershire")  # spokes by name, not code
+    expect(table).not_to_contain_text("south-glos")
     expect(page.get_by_test_id("run-total")).to_have_text("£1,600,000.00")
     expect(page.get_by_test_id("run-chart").locator("svg title").first).to_have_text(
         "Allocations by spoke, Board scenario"

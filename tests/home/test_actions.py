@@ -12,7 +12,7 @@ from grants.payments import services as payments
 from grants.returns import services as returns
 from grants.returns.models import QuarterlyReturn
 from grants.vocabulary import ReviewStatus
-from home.actions import actions_for
+from home.actions import Actions, actions_for
 from reference.queries import get_organisation_by_code
 from tests.builders import make_user
 
@@ -90,17 +90,11 @@ def test_a_return_sent_back_is_on_the_spoke_leads_list_until_resubmitted(demo, i
         ret.id, comment="Line INT-01 needs a reason", lock_version=ret.lock_version, user=finance
     )
 
-    sent_back = item(actions_for(lead, TODAY), "returns sent back")
+    sent_back = item(actions_for(lead, TODAY), "return sent back")
     assert sent_back.count == 1 and sent_back.urgent
-    assert (
-        item(
-            actions_for(
-                make_user(role=Role.SPOKE, spoke=get_organisation_by_code("somerset")), TODAY
-            ),
-            "returns sent back",
-        )
-        is None
-    )  # not another spoke's
+    assert sent_back.text == "return sent back to you"  # one return, in the singular
+    somerset = make_user(role=Role.SPOKE, spoke=get_organisation_by_code("somerset"))
+    assert [a for a in actions_for(somerset, TODAY) if "sent back" in a.text] == []  # not theirs
 
 
 def test_an_auditor_sees_recent_changes_to_approved_records(demo, in_request):
@@ -114,13 +108,18 @@ def test_an_auditor_sees_recent_changes_to_approved_records(demo, in_request):
     )
 
     # The demo itself superseded an approved formula run when the grant was confirmed.
-    before = item(actions_for(auditor), "changes to approved records")
+    before = item(actions_for(auditor), "change")  # "1 change to an approved record" or more
     returns.reopen_return(
         approved.id, reason="Duplicated invoice", lock_version=approved.lock_version, user=finance
     )
 
     change = item(actions_for(auditor), "changes to approved records")
     assert change.count == before.count + 1
+    assert before.text == (
+        "change to an approved record in the last 30 days"
+        if before.count == 1
+        else "changes to approved records in the last 30 days"
+    )
     assert "Duplicated invoice" in change.details[0]  # newest first
 
 
@@ -131,3 +130,35 @@ def test_the_home_page_shows_the_list_with_links(demo, client, sign_in):
 
     assert "Needs your action" in html
     assert "returns to review</a>" in html
+
+
+def test_one_of_a_thing_is_said_in_the_singular():
+    actions = Actions()
+    actions.add("returns to review", 1, "/returns", one="return to review")
+    actions.add("claims to pay", 2, "/payments", one="claim to pay")
+    actions.add("grants to close", 0, "/close", one="grant to close")
+
+    assert [(a.count, a.text) for a in actions.items] == [
+        (1, "return to review"),
+        (2, "claims to pay"),
+    ]
+
+
+def test_the_home_dashboard_totals_every_money_column(demo, client, sign_in):
+    from decimal import Decimal
+
+    from tests.allocations.helpers import table_rows
+
+    sign_in(make_user(role=Role.FINANCE))
+
+    rows = table_rows(client.get("/").get_data(as_text=True), "dashboard-position")
+
+    def pounds(text):
+        sign = -1 if text.startswith("-") else 1
+        amount = text.split()[0]  # a link's hidden words follow the amount
+        return sign * Decimal(amount.lstrip("-").lstrip("£").replace(",", ""))
+
+    body, total = rows[1:-1], rows[-1]
+    assert total[0] == "Total" and len(body) >= 10
+    for column in (2, 3, 4):  # allocated, spent to date, forecast underspend
+        assert sum(pounds(row[column]) for row in body) == pounds(total[column - 1])

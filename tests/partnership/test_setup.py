@@ -318,3 +318,19 @@ def test_an_administrator_adds_and_closes_a_grant_stream_and_adds_a_year(admin_c
         select(FinancialYearRecord.label).where(FinancialYearRecord.is_current.is_(True))
     )
     assert current == "2026-27"
+
+
+def test_adding_a_year_already_set_up_says_so_and_audits_nothing(admin_client):
+    admin_client.post(
+        "/admin/partnership/years", data={"financial_year": "2026-27"}, follow_redirects=True
+    )
+    before = db.session.scalar(select(func.count(AuditEvent.id)))
+
+    response = admin_client.post(
+        "/admin/partnership/years", data={"financial_year": "2026-27"}, follow_redirects=True
+    )
+
+    html = response.get_data(as_text=True)
+    assert "2026-27 is already set up" in html
+    assert "Added 2026-27" not in html
+    assert db.session.scalar(select(func.count(AuditEvent.id))) == before

@@ -200,7 +200,12 @@ def test_the_plan_page_lists_the_checks_before_submission_linked_to_the_lines(
     assert "The VRU lines add up to £1,010.00, £10.00 more than the VRU allocation" in checks
     line = next(x for x in stored(plan).lines if x.line_ref == "INT-09")
     assert f'href="/plans/{plan.id}/lines/{line.id}/edit">Line INT-09' in html
-    assert table_rows(html, "plan-totals")[2][:4] == ["VRU", "£1,000.00", "£1,010.00", "+£10.00"]
+    assert table_rows(html, "plan-totals")[2][:4] == [
+        "VRU grant",  # the grant stream's name
+        "£1,000.00",
+        "£1,010.00",
+        "+£10.00",
+    ]
 
 
 def test_a_plan_that_passes_says_so_and_shows_its_lines_by_grant(client, setting, lead):
@@ -210,10 +215,10 @@ def test_a_plan_that_passes_says_so_and_shows_its_lines_by_grant(client, setting
 
     assert "passes every check" in page_text(html, testid="plan-checks-pass")
     assert table_rows(html, "plan-totals")[2] == [
-        "VRU",
+        "VRU grant",
         "£1,000.00",
         "£1,000.00",
-        "None",
+        "£0.00",  # lines that match the allocation exactly: no difference, in pounds
         "60.00% (60%)",
         "5.00% (5%)",
         "7.00% (10%)",
@@ -230,7 +235,14 @@ def test_a_plan_that_passes_says_so_and_shows_its_lines_by_grant(client, setting
         "£150.00",
         "£150.00",
     ]
-    assert vru[-2][:6] == ["Total VRU", "£1,000.00", "£250.00", "£250.00", "£250.00", "£250.00"]
+    assert vru[-2][:6] == [
+        "Total VRU grant",
+        "£1,000.00",
+        "£250.00",
+        "£250.00",
+        "£250.00",
+        "£250.00",
+    ]
 
 
 # --- lines ----------------------------------------------------------------------------------------
