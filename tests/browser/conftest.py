@@ -6,13 +6,15 @@ Playwright never downloads a browser here: it launches ``/usr/bin/chromium`` (in
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from werkzeug.serving import make_server
 
 from tests.postgres_server import free_port
@@ -60,6 +62,17 @@ def page(browser: Browser) -> Iterator[Page]:
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
+    close_context(context)
+
+
+def close_context(context: BrowserContext) -> None:
+    """Close a browser context once its pages have no request in flight: a context closed while
+    the live server is still sending (a favicon, say) drops the connection under werkzeug, which
+    then leaves the file it was sending open."""
+    for open_page in context.pages:
+        # Still busy after 5 s: close anyway, and let the test report what it finds.
+        with contextlib.suppress(PlaywrightTimeoutError):
+            open_page.wait_for_load_state("networkidle", timeout=5_000)
     context.close()
 
 

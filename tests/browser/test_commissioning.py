@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from auth.roles import Role
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, close_context
 from tests.builders import DEFAULT_PASSWORD, make_user
 from tests.commissioning.builders import declare, make_bid, make_provider, make_round, score
 
@@ -81,4 +81,4 @@ def test_a_member_declares_and_scores_and_the_chair_moderates_and_decides(
     expect(chair_page.locator("main")).to_contain_text("CF-2025-11")
     expect(chair_page.locator("main")).to_contain_text("Approved with conditions")
     assert axe_violations(chair_page) == []
-    chair_page.context.close()
+    close_context(chair_page.context)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, close_context
 from tests.builders import make_user
 
 pytestmark = pytest.mark.browser
@@ -65,4 +65,4 @@ def test_pages_fit_a_phone(app, demo, live_server: str, browser: Browser, path: 
         )
         assert overflow <= 1, f"{path} scrolls sideways by {overflow}px at 375px wide"
     finally:
-        context.close()
+        close_context(context)

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from auth.roles import Role
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, close_context
 from tests.builders import make_user
 from tests.grants.returns.builders import make_setup
 
@@ -110,4 +110,4 @@ def test_a_spoke_lead_fills_in_a_return_on_a_phone(app, live_server: str, browse
         page.get_by_role("button", name="Save the return").click()
         expect(page.get_by_test_id("return-status")).to_contain_text("Draft")
     finally:
-        context.close()
+        close_context(context)

@@ -352,7 +352,7 @@ def test_a_bid_with_a_negative_quarter_or_match_funding_is_refused(app, tmp_path
     path.write_bytes(
         workbook(
             row(round_, provider, cost="3000.00", q1="-12000.00"),
-            row(round_, provider, match_funding="-500.00"),
+            row(round_, provider, title="Detached youth work", match_funding="-500.00"),
         )
     )
     before = stored()
