@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 import config as config_module
 from audit import listeners as audit_listeners
+from core.cells import whole_number
 from extensions import csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent
@@ -88,7 +89,11 @@ def _init_extensions(app: Flask) -> None:
         # "id:version": a session from before the version moved on (sign-out elsewhere, a new
         # password, deactivation) or of a deactivated user is no session at all.
         user_id, _, version = session_id.partition(":")
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        user = (
+            db.session.get(User, user_number)
+            if (user_number := whole_number(user_id)) is not None
+            else None
+        )
         if user is None or not user.active or str(user.session_version) != version:
             return None
         return user

@@ -13,6 +13,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from core.cells import whole_number
+
 DEV_SECRET_KEY = "development-only-secret-key-not-for-production"
 PARTNERSHIP_NAME = "Avon and Somerset Violence Reduction Partnership"
 
@@ -91,9 +93,10 @@ def _whole_number(env: Mapping[str, str], name: str, default: int) -> int:
     text = env.get(name)
     if text is None or text.strip() == "":
         return default
-    if not text.strip().isdigit() or int(text) < 1:
+    number = whole_number(text)
+    if number is None or number < 1:
         raise ConfigError(f"{name} must be a whole number of at least 1, not {text!r}.")
-    return int(text)
+    return number
 
 
 def normalise_database_url(url: str) -> str:

@@ -33,6 +33,7 @@ from allocations.models import FormulaRun, FormulaVersion, IndicatorDataset, Run
 from allocations.names import RecipientNames, indicator_label
 from auth.permissions import permission_required
 from auth.roles import Permission
+from core.cells import whole_number
 from core.problems import DomainError, Problem
 from exports.charts import Series, grouped_bar_chart
 from exports.spreadsheets import write_xlsx
@@ -389,7 +390,7 @@ TOO_FEW_RUNS = "Choose at least two runs to compare"
 
 
 def _has_unreadable_runs(values: list[str]) -> bool:
-    return any(not value.strip().isdigit() for value in values)
+    return any(whole_number(value) is None for value in values)
 
 
 @bp.route("/allocations")

@@ -22,6 +22,7 @@ from sqlalchemy import Boolean, Column, Date, Enum, select
 from audit.describe import describe_value, field_name
 from audit.labels import linked_name
 from audit.models import AuditEvent
+from core.cells import whole_number
 from core.money import format_gbp
 from database import Money, UTCDateTime
 from extensions import db
@@ -98,8 +99,9 @@ def _linked_names(events: list[AuditEvent]) -> dict[tuple[str, str], str]:
             if target is None:
                 continue
             for value in (before, after):
-                if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-                    wanted[target].add(int(value))
+                number = value if isinstance(value, int) else whole_number(value)
+                if number is not None:
+                    wanted[target].add(number)
     names = {}
     for table, ids in wanted.items():
         model = model_for(table)

@@ -10,11 +10,40 @@ And the other way, out to a spreadsheet: text that a spreadsheet would run as a 
 starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is the one test
 ``is_formula_like``, and ``safe_text`` the one fix every CSV export applies (the XLSX writer marks
 such cells "quote prefix" instead).
+
+``whole_number`` is the one reading of an id or a count typed as text: ASCII digits only
+(``"²"`` is a digit to ``str.isdigit`` but not to ``int``) and no more than a BIGINT holds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
+
+MAX_BIGINT = 2**63 - 1
+
+
+def whole_number(text: object) -> int | None:
+    """The whole number of 0 or more that ``text`` spells in ASCII digits, else ``None``.
+
+    >>> [whole_number(t) for t in ("42", " 7 ", "²", "-1", "4.0", "", None, "9" * 30)]
+    [42, 7, None, None, None, None, None, None]
+    """
+    digits = str(text).strip() if text is not None else ""
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 19:
+        return None
+    number = int(digits)
+    return number if number <= MAX_BIGINT else None
+
+
+def whole_numbers(texts: Iterable[object] | None) -> list[int]:
+    """The whole numbers among ``texts`` (ids chosen in a form), the rest left out.
+
+    >>> whole_numbers(["3", "x", "²", "12"])
+    [3, 12]
+    """
+    numbers = (whole_number(text) for text in texts or ())
+    return [n for n in numbers if n is not None]
 
 
 def cell_text(cell: object) -> str:

@@ -29,6 +29,7 @@ from grants.vocabulary import ReviewStatus
 from partnership.setup_file import (
     CODE_PATTERN,
     COLOUR_PATTERN,
+    GSS_PATTERN,
     ORG_ID_PATTERN,
     STREAM_CODE_PATTERN,
     OrganisationSpec,
@@ -412,7 +413,7 @@ def _spoke_values(spoke: SpokeFields, problems: Problems) -> dict[str, Any]:
     if org_id and (not ORG_ID_PATTERN.match(org_id) or len(org_id) > 60):
         problems.add("an org identifier looks like GB-LAE-BST", column="org_id")
     gss = (_clean(spoke.gss_code) or "").upper() or None
-    if gss and (len(gss) != 9 or not gss[0].isalpha() or not gss[1:].isdigit()):
+    if gss and not GSS_PATTERN.match(gss):
         problems.add("a GSS code looks like E06000023", column="gss_code")
     colour = _clean(spoke.colour)
     if colour and not COLOUR_PATTERN.match(colour):

@@ -49,7 +49,7 @@ from core.problems import DomainError, Problems
 CODE_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STREAM_CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
 ORG_ID_PATTERN = re.compile(r"^[A-Z]{2}-[A-Z0-9]{2,}-\S+$")
-GSS_PATTERN = re.compile(r"^[EWSN]\d{8}$")
+GSS_PATTERN = re.compile(r"^[EWSN][0-9]{8}$")  # ASCII digits only
 COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 TABLES = ("partnership", "opcc", "hub", "spokes", "grant_streams", "financial_years")

@@ -27,6 +27,7 @@ from commissioning.vocabulary import (
     InterventionStatus,
     Level,
 )
+from core.cells import whole_number
 from core.problems import DomainError, Problems
 from extensions import db
 from grants.editing import clean_text, parse_year
@@ -138,10 +139,10 @@ def _count(text: str | None, column: str, problems: Problems, *, required: bool)
     cleaned = (text or "").replace(",", "").strip()
     if not cleaned:
         return 0 if required else None
-    if not cleaned.isdigit():
+    number = whole_number(cleaned)
+    if number is None:
         problems.add(f"{text} is not a whole number of 0 or more", column=column)
-        return None
-    return int(cleaned)
+    return number
 
 
 def record_reach(

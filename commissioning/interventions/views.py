@@ -19,6 +19,7 @@ from commissioning.interventions.forms import InterventionForm, ReachForm, Stran
 from commissioning.interventions.models import REACH_NAMES, Intervention, YefStrand
 from commissioning.rounds import queries as round_queries
 from commissioning.vocabulary import INTERVENTION_TYPES, STRATEGIC_COMMITMENTS, Level
+from core.cells import whole_number, whole_numbers
 from core.financial_year import FinancialYear, FinancialYearError
 from exports.csvs import write_csv
 from exports.spreadsheets import write_xlsx
@@ -188,10 +189,10 @@ def _intervention_input(form: InterventionForm) -> services.InterventionInput:
         financial_year=form.financial_year.data,
         intervention_type=form.intervention_type.data,
         level=form.level.data,
-        spoke_ids=[int(i) for i in form.spokes.data or [] if i.isdigit()],
+        spoke_ids=whole_numbers(form.spokes.data or []),
         commitments=list(form.commitments.data or []),
-        provider_id=int(form.provider.data) if (form.provider.data or "").isdigit() else None,
-        yef_strand_id=int(form.yef_strand.data) if (form.yef_strand.data or "").isdigit() else None,
+        provider_id=whole_number(form.provider.data),
+        yef_strand_id=whole_number(form.yef_strand.data),
         cohort=form.cohort.data,
         age_band=form.age_band.data or None,
         setting=form.setting.data,

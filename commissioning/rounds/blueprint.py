@@ -14,6 +14,7 @@ from flask_login import current_user
 from commissioning.rounds import queries
 from commissioning.rounds.models import Bid, CommissioningRound
 from commissioning.rounds.queries import BidAccess
+from core.cells import whole_number
 from extensions import db
 
 bp = Blueprint("rounds", __name__, url_prefix="/commissioning")
@@ -28,7 +29,7 @@ def today() -> date:
 
 
 def to_int(value: str | None) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
+    return whole_number(value)
 
 
 def visible_round(round_id: int) -> CommissioningRound:

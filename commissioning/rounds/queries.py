@@ -49,6 +49,7 @@ from commissioning.rounds.scoring import (
     score_bid,
 )
 from commissioning.vocabulary import Decision
+from core.cells import whole_number
 from extensions import db
 from grants.plans.queries import latest_plan_for
 from reference.models import GrantStream, Organisation, OrganisationKind
@@ -249,8 +250,8 @@ def contract_for(bid: Bid) -> Contract | None:
 
 
 def round_by_name(name_or_id: str) -> CommissioningRound | None:
-    if name_or_id.isdigit():
-        return db.session.get(CommissioningRound, int(name_or_id))
+    if (round_id := whole_number(name_or_id)) is not None:
+        return db.session.get(CommissioningRound, round_id)
     return db.session.scalar(
         select(CommissioningRound).where(CommissioningRound.name == name_or_id)
     )

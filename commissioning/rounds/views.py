@@ -45,6 +45,7 @@ from commissioning.rounds.forms import (
 from commissioning.rounds.models import BidAttachment
 from commissioning.rounds.queries import BidAccess
 from commissioning.vocabulary import DEFAULT_CRITERIA
+from core.cells import whole_numbers
 from core.problems import DomainError
 from extensions import db
 from web.forms import show_problems
@@ -106,12 +107,12 @@ def _round_input(form: RoundForm) -> services.RoundInput:
         closes_on=form.closes_on.data,
         eligibility=form.eligibility.data,
         disagreement_margin=form.disagreement_margin.data,
-        recipient_ids=[int(i) for i in form.recipients.data or [] if i.isdigit()],
+        recipient_ids=whole_numbers(form.recipients.data or []),
         criteria=[
             services.CriterionInput(e.form.name.data, e.form.weight.data, e.form.max_score.data)
             for e in form.criteria
         ],
-        panel_user_ids=[int(i) for i in form.panel.data or [] if i.isdigit()],
+        panel_user_ids=whole_numbers(form.panel.data or []),
         chair_user_id=to_int(form.chair.data),
     )
 
@@ -143,7 +144,7 @@ def round_panel(round_id: int):
         form.chair.data = str(round_.chair.id) if round_.chair else ""
     summary: list[str] = []
     if form.validate_on_submit():
-        ids = [int(i) for i in form.panel.data or [] if i.isdigit()]
+        ids = whole_numbers(form.panel.data or [])
         try:
             services.update_panel(round_.id, ids, to_int(form.chair.data), user=current_user)
         except DomainError as error:
@@ -205,7 +206,7 @@ def _bid_input(form: BidForm) -> services.BidInput:
         q3=form.q3.data,
         q4=form.q4.data,
         match_funding=form.match_funding.data,
-        spoke_ids=[int(i) for i in form.spokes.data or [] if i.isdigit()],
+        spoke_ids=whole_numbers(form.spokes.data or []),
         submitted_on=form.submitted_on.data,
     )
 

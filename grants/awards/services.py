@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from audit.listeners import set_reason
 from auth.models import User
+from core.cells import whole_number
 from core.money import MoneyError, format_gbp, to_money
 from core.problems import DomainError, Problems
 from extensions import db
@@ -283,7 +284,8 @@ def _due_days(value: str | int | None, problems: Problems) -> int | None:
     text = str(value).strip() if value is not None else ""
     if not text:
         return None
-    if not text.isdigit() or not 1 <= int(text) <= 180:
+    days = whole_number(text)
+    if days is None or not 1 <= days <= 180:
         problems.add(
             "enter the days after the quarter ends as a whole number from 1 to 180",
             column="return_due_days",
