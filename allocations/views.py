@@ -33,7 +33,7 @@ from allocations.models import FormulaRun, FormulaVersion, IndicatorDataset, Run
 from allocations.names import RecipientNames, indicator_label
 from auth.permissions import permission_required
 from auth.roles import Permission
-from core.cells import whole_number
+from core.cells import whole_number, whole_numbers
 from core.problems import DomainError, Problem
 from exports.charts import Series, grouped_bar_chart
 from exports.spreadsheets import write_xlsx
@@ -83,7 +83,7 @@ def formula_new():
     ]
     upload = UploadFormulaForm(prefix="upload")
     summary_problems: list[str] = []
-    base = request.args.get("from", type=int)
+    base = request.args.get("from", type=whole_number)
     base_version = None
     if request.method == "GET" and base:
         base_version = _get_or_404(FormulaVersion, base)
@@ -210,7 +210,7 @@ def run_new():
         (str(i), text) for i, text in queries.previous_run_choices()
     ]
     if request.method == "GET":
-        form.formula_version.data = request.args.get("formula", type=int)
+        form.formula_version.data = request.args.get("formula", type=whole_number)
 
     def run_formula() -> FormulaRun:
         return services.run_formula(
@@ -345,8 +345,8 @@ def run_compare():
     form.baseline.choices = [("", "The approved run (or the first chosen)")] + [
         (str(r.id), r.title) for r in runs_available
     ]
-    chosen_ids = request.args.getlist("runs", type=int)
-    baseline_id = request.args.get("baseline", type=int)
+    chosen_ids = whole_numbers(request.args.getlist("runs"))
+    baseline_id = request.args.get("baseline", type=whole_number)
     if baseline_id is not None and baseline_id not in chosen_ids:
         chosen_ids.append(baseline_id)  # the baseline is compared even when not ticked
     by_id = {r.id: r for r in queries.runs_by_ids(chosen_ids)}

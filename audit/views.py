@@ -10,6 +10,7 @@ from audit.models import AuditAction
 from audit.readable import describe_changes
 from auth.permissions import permission_required
 from auth.roles import Permission
+from core.cells import whole_number
 from exports.csv_files import write_csv
 from web.templating import format_timestamp
 
@@ -31,7 +32,7 @@ CSV_HEADER = [
 @permission_required(Permission.VIEW_AUDIT)
 def event_list():
     filters = queries.EventFilters.from_args(request.args)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = max(request.args.get("page", 1, type=whole_number) or 1, 1)
     total = 0 if filters.problem else queries.count_events(filters)
     rows = (
         []

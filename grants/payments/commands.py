@@ -140,7 +140,7 @@ def list_command(year_text: str) -> None:
 
 
 @payments_cli.command("reverse")
-@click.argument("payment_id", type=int, metavar="ID")
+@click.argument("payment_id", type=click.IntRange(1, 2**63 - 1), metavar="ID")
 @click.option("--reason", required=True, help="Why the payment is reversed (kept and audited).")
 @as_option
 @with_appcontext

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from auth.permissions import can, permission_required
 from auth.roles import Permission
 from auth.scoping import can_edit_for, ensure_can_edit_for, ensure_spoke_visible
+from core.cells import whole_number
 from core.financial_year import quarter_label
 from core.problems import DomainError
 from exports.charts import Series, grouped_bar_chart
@@ -387,7 +388,7 @@ def return_import(return_id: int):
 @permission_required(Permission.VIEW_RETURNS)
 def return_underspend():
     year = year_or_404(request.args.get("year") or current_financial_year().label)
-    quarter = request.args.get("quarter", type=int)
+    quarter = request.args.get("quarter", type=whole_number)
     if quarter not in (None, 1, 2, 3, 4):
         abort(404)
     report = year_status.status_report(year, as_at_quarter=quarter, user=current_user)

@@ -81,3 +81,23 @@ def test_a_session_cookie_naming_a_user_by_other_digits_is_no_session(app, clien
 def test_a_setting_of_other_digits_is_one_clear_error():
     with pytest.raises(ConfigError, match="VRP_IDLE_MINUTES must be a whole number"):
         load_config("/tmp", environ={"VRP_IDLE_MINUTES": "³", "VRP_ENV": "development"})
+
+
+@pytest.mark.parametrize(
+    ("email", "path"),
+    [
+        ("auditor@asvrp.example", "/audit/?page={}"),
+        ("finance@asvrp.example", "/runs/new?from={}&formula={}"),
+        (
+            "bristol@asvrp.example",
+            "/returns/new?recipient=bristol&grant=VRU&year=2024-25&quarter={}",
+        ),
+    ],
+)
+@pytest.mark.parametrize("text", ["²", "9" * 25])
+def test_numbers_in_addresses_that_are_no_ids_are_ignored(demo, client, email, path, text):
+    sign_in(client, email)
+
+    response = client.get(path.format(text, text))
+
+    assert response.status_code < 500
