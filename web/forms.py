@@ -11,6 +11,10 @@ Every page that saves what someone typed has the same shape, written once here::
         flash(f"Registered {submitted.result.name}")
         return redirect(...)
     return render_form("providers/provider_new.html", form, submitted)
+
+A service error that means the user may not do this at all (not one they can fix by typing
+something else) is a 403 rather than problems on the form: ``submit(form, refusing(save,
+panel.NotAllowed))``.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from flask import render_template
+from flask import abort, render_template
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import DateField, HiddenField, IntegerField
@@ -170,6 +174,26 @@ def submit(
         db.session.rollback()
         return Submission(summary_problems=show(form, error.problems))
     return Submission(saved=True, result=result)
+
+
+def refusing(
+    save: Callable[[], T], *refusals: type[DomainError], say_why: bool = True
+) -> Callable[[], T]:
+    """``save``, except that one of the ``refusals`` is refused outright (403) instead of shown
+    as problems on the form; nothing it did is kept. The 403 page says the error's ``message``
+    unless ``say_why=False`` (werkzeug's plain 403, for a refusal whose reason is not the user's
+    to know)."""
+
+    def saving() -> T:
+        try:
+            return save()
+        except refusals as refused:
+            db.session.rollback()
+            if say_why:
+                abort(403, description=refused.message)
+            abort(403)
+
+    return saving
 
 
 def render_form(

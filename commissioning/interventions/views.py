@@ -6,9 +6,6 @@ Spoke leads see and edit their own spoke's interventions (another spoke's is 404
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -25,10 +22,9 @@ from exports.csvs import write_csv
 from exports.spreadsheets import write_xlsx
 from extensions import db
 from reference.queries import current_financial_year
-from web.forms import render_form, submit
+from web.forms import refusing, render_form, submit
 
 bp = Blueprint("interventions", __name__, url_prefix="/commissioning")
-T = TypeVar("T")
 
 
 def _filters() -> queries.Filters:
@@ -134,7 +130,7 @@ def _intervention_form(intervention: Intervention | None):
             return services.create_intervention(data, user=current_user)
         return services.update_intervention(intervention.id, data, user=current_user)
 
-    submitted = submit(form, _or_403(save))
+    submitted = submit(form, refusing(save, services.NotYours, say_why=False))
     if submitted.saved:
         saved = submitted.result
         flash(f"Saved {saved.name}")
@@ -145,20 +141,6 @@ def _intervention_form(intervention: Intervention | None):
         submitted,
         intervention=intervention,
     )
-
-
-def _or_403(save: Callable[[], T]) -> Callable[[], T]:
-    """``save``, except that a spoke lead reaching another spoke's intervention is refused
-    outright (403) rather than shown a problem on the form."""
-
-    def saving() -> T:
-        try:
-            return save()
-        except services.NotYours:
-            db.session.rollback()
-            abort(403)
-
-    return saving
 
 
 def _form_data(i: Intervention) -> dict[str, object]:
@@ -230,7 +212,7 @@ def reach_edit(intervention_id: int, year: str, quarter: int):
             user=current_user,
         )
 
-    submitted = submit(form, _or_403(record))
+    submitted = submit(form, refusing(record, services.NotYours, say_why=False))
     if submitted.saved:
         flash(f"Saved the reach for Q{quarter} {year}")
         return redirect(

@@ -20,7 +20,7 @@ from commissioning.vocabulary import Decision
 from core.problems import DomainError
 from exports.pdfs import render_pdf
 from extensions import db
-from web.forms import show_problems
+from web.forms import refusing, render_form, show_problems, submit
 
 
 @bp.route("/bids/<int:bid_id>/declare", methods=["GET", "POST"])
@@ -32,27 +32,23 @@ def bid_declare(bid_id: int):
     if queries.declaration_of(bid, current_user) is not None:
         return redirect(url_for("rounds.bid_detail", bid_id=bid.id))
     form = DeclareForm()
-    summary: list[str] = []
-    if form.validate_on_submit():
-        answer = {"yes": True, "no": False}.get(form.conflicted.data or "")
-        try:
-            panel.declare(bid.id, user=current_user, conflicted=answer, detail=form.detail.data)
-        except panel.NotAllowed as refused:
-            db.session.rollback()
-            abort(403, description=refused.message)
-        except DomainError as error:
-            db.session.rollback()
-            summary = show_problems(form, error.problems)
-        else:
-            if answer:
-                flash(f"Declared a conflict of interest on {bid.reference}: you will not see it")
-                return redirect(url_for("rounds.round_detail", round_id=bid.round_id))
-            flash(f"Declared no conflict of interest on {bid.reference}")
-            return redirect(url_for("rounds.bid_detail", bid_id=bid.id))
-    status = 400 if form.errors or summary else 200
-    return render_template(
-        "commissioning/rounds/bid_declare.html", bid=bid, form=form, summary_problems=summary
-    ), status
+    answer = {"yes": True, "no": False}.get(form.conflicted.data or "")
+    submitted = submit(
+        form,
+        refusing(
+            lambda: panel.declare(
+                bid.id, user=current_user, conflicted=answer, detail=form.detail.data
+            ),
+            panel.NotAllowed,
+        ),
+    )
+    if submitted.saved:
+        if answer:
+            flash(f"Declared a conflict of interest on {bid.reference}: you will not see it")
+            return redirect(url_for("rounds.round_detail", round_id=bid.round_id))
+        flash(f"Declared no conflict of interest on {bid.reference}")
+        return redirect(url_for("rounds.bid_detail", bid_id=bid.id))
+    return render_form("commissioning/rounds/bid_declare.html", form, submitted, bid=bid)
 
 
 @bp.route("/bids/<int:bid_id>/score", methods=["GET", "POST"])
@@ -97,29 +93,25 @@ def bid_score(bid_id: int):
 def bid_moderate(bid_id: int):
     bid = chaired_bid(bid_id)
     form = ModerateForm()
-    summary: list[str] = []
-    if form.validate_on_submit():
-        try:
-            panel.moderate(
+    submitted = submit(
+        form,
+        refusing(
+            lambda: panel.moderate(
                 bid.id, user=current_user, score=form.score.data, reason=form.reason.data
-            )
-        except panel.NotAllowed as refused:
-            db.session.rollback()
-            abort(403, description=refused.message)
-        except DomainError as error:
-            db.session.rollback()
-            summary = show_problems(form, error.problems)
-        else:
-            flash(f"Saved the agreed score for {bid.reference}")
-            return redirect(url_for("rounds.bid_detail", bid_id=bid.id))
-    status = 400 if form.errors or summary else 200
-    return render_template(
+            ),
+            panel.NotAllowed,
+        ),
+    )
+    if submitted.saved:
+        flash(f"Saved the agreed score for {bid.reference}")
+        return redirect(url_for("rounds.bid_detail", bid_id=bid.id))
+    return render_form(
         "commissioning/rounds/bid_moderate.html",
+        form,
+        submitted,
         bid=bid,
         shown=queries.scores_for(bid, current_user),
-        form=form,
-        summary_problems=summary,
-    ), status
+    )
 
 
 @bp.route("/bids/<int:bid_id>/decide", methods=["GET", "POST"])

@@ -42,13 +42,13 @@ from commissioning.rounds.forms import (
     PanelForm,
     RoundForm,
 )
-from commissioning.rounds.models import BidAttachment
+from commissioning.rounds.models import BidAttachment, Contract
 from commissioning.rounds.queries import BidAccess
 from commissioning.vocabulary import DEFAULT_CRITERIA
 from core.cells import whole_numbers
 from core.problems import DomainError
 from extensions import db
-from web.forms import show_problems
+from web.forms import render_form, submit
 
 __all__ = ["bp", "panel_views"]  # panel_views: imported for its routes on bp
 
@@ -81,20 +81,12 @@ def round_new():
                 weight,
                 maximum,
             )
-    summary: list[str] = []
-    if form.validate_on_submit():
-        try:
-            round_ = services.create_round(_round_input(form), user=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            summary = show_problems(form, error.problems)
-        else:
-            flash(f"Opened {round_.name}")
-            return redirect(url_for("rounds.round_detail", round_id=round_.id))
-    status = 400 if form.errors or summary else 200
-    return render_template(
-        "commissioning/rounds/round_new.html", form=form, summary_problems=summary
-    ), status
+    submitted = submit(form, lambda: services.create_round(_round_input(form), user=current_user))
+    if submitted.saved:
+        round_ = submitted.result
+        flash(f"Opened {round_.name}")
+        return redirect(url_for("rounds.round_detail", round_id=round_.id))
+    return render_form("commissioning/rounds/round_new.html", form, submitted)
 
 
 def _round_input(form: RoundForm) -> services.RoundInput:
@@ -142,21 +134,16 @@ def round_panel(round_id: int):
     if request.method == "GET":
         form.panel.data = [str(m.user_id) for m in round_.panel]
         form.chair.data = str(round_.chair.id) if round_.chair else ""
-    summary: list[str] = []
-    if form.validate_on_submit():
+
+    def save() -> None:
         ids = whole_numbers(form.panel.data or [])
-        try:
-            services.update_panel(round_.id, ids, to_int(form.chair.data), user=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            summary = show_problems(form, error.problems)
-        else:
-            flash("Saved the panel")
-            return redirect(url_for("rounds.round_detail", round_id=round_.id))
-    status = 400 if form.errors or summary else 200
-    return render_template(
-        "commissioning/rounds/round_panel.html", round=round_, form=form, summary_problems=summary
-    ), status
+        services.update_panel(round_.id, ids, to_int(form.chair.data), user=current_user)
+
+    submitted = submit(form, save)
+    if submitted.saved:
+        flash("Saved the panel")
+        return redirect(url_for("rounds.round_detail", round_id=round_.id))
+    return render_form("commissioning/rounds/round_panel.html", form, submitted, round=round_)
 
 
 # --- bids -----------------------------------------------------------------------------------------
@@ -170,20 +157,15 @@ def bid_new(round_id: int):
     form.provider.choices = queries.provider_choices()
     form.spokes.choices = queries.spoke_choices(round_)
     form.yef_strand.choices = queries.strand_choices()
-    summary: list[str] = []
-    if form.validate_on_submit():
-        try:
-            bid = services.create_bid(round_.id, _bid_input(form), user=current_user, today=today())
-        except DomainError as error:
-            db.session.rollback()
-            summary = show_problems(form, error.problems)
-        else:
-            flash(f"Saved bid {bid.reference}")
-            return redirect(url_for("rounds.bid_detail", bid_id=bid.id))
-    status = 400 if form.errors or summary else 200
-    return render_template(
-        "commissioning/rounds/bid_new.html", round=round_, form=form, summary_problems=summary
-    ), status
+    submitted = submit(
+        form,
+        lambda: services.create_bid(round_.id, _bid_input(form), user=current_user, today=today()),
+    )
+    if submitted.saved:
+        bid = submitted.result
+        flash(f"Saved bid {bid.reference}")
+        return redirect(url_for("rounds.bid_detail", bid_id=bid.id))
+    return render_form("commissioning/rounds/bid_new.html", form, submitted, round=round_)
 
 
 def _bid_input(form: BidForm) -> services.BidInput:
@@ -277,8 +259,8 @@ def contract_new(bid_id: int):
         form.value.data = str(bid.cost)
         form.match_amount.data = str(bid.match_funding)
         form.reference.data = f"C-{bid.round.financial_year}-{bid.reference}"
-    summary: list[str] = []
-    if form.validate_on_submit():
+
+    def make() -> Contract:
         data = contracts.ContractInput(
             reference=form.reference.data,
             plan_line_id=to_int(form.plan_line.data),
@@ -289,22 +271,19 @@ def contract_new(bid_id: int):
             starts_on=form.starts_on.data,
             ends_on=form.ends_on.data,
         )
-        try:
-            contract = contracts.create_contract(bid.id, data, user=current_user, today=today())
-        except DomainError as error:
-            db.session.rollback()
-            summary = show_problems(form, error.problems)
-        else:
-            flash(f"Made contract {contract.reference}")
-            return redirect(url_for("rounds.bid_detail", bid_id=bid.id))
-    status = 400 if form.errors or summary else 200
-    return render_template(
+        return contracts.create_contract(bid.id, data, user=current_user, today=today())
+
+    submitted = submit(form, make)
+    if submitted.saved:
+        flash(f"Made contract {submitted.result.reference}")
+        return redirect(url_for("rounds.bid_detail", bid_id=bid.id))
+    return render_form(
         "commissioning/rounds/contract_new.html",
+        form,
+        submitted,
         bid=bid,
-        form=form,
         blockers=queries.provider_blockers(bid, today()),
-        summary_problems=summary,
-    ), status
+    )
 
 
 @bp.route("/rounds/<int:round_id>/bids/template.xlsx")
