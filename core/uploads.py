@@ -41,7 +41,7 @@ from typing import cast
 import python_calamine
 
 from core.problems import DomainError, Problem
-from core.xlsx_scan import UnreadableWorkbook, scan_workbook
+from core.xlsx_scan import ZIP_ERRORS, UnreadableWorkbook, scan_workbook
 
 MIB = 1024 * 1024
 
@@ -109,7 +109,7 @@ def check_archive(
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except ZIP_ERRORS:
         raise _refuse(file, f"not a readable {what} (it is not a ZIP archive)") from None
     if len(members) > limits.max_members:
         raise _refuse(
@@ -147,8 +147,10 @@ def check_sheets(content: bytes, file: str, limits: UploadLimits = LIMITS) -> No
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             names, extents = scan_workbook(archive)
-    except UnreadableWorkbook as error:
+    except UnreadableWorkbook as error:  # before ZIP_ERRORS: it is a ValueError too
         raise _refuse(file, f"not a readable XLSX workbook ({error})") from None
+    except ZIP_ERRORS:
+        raise _refuse(file, "not a readable XLSX workbook (it is not a ZIP archive)") from None
     for extent in extents:
         where = (
             f"{file}, {names[extent.member]} sheet"

@@ -53,6 +53,10 @@ INFLATE_ERRORS = (
     NotImplementedError,
 )
 
+# What opening an archive's directory raises for a damaged or unusual one: the same, and
+# ValueError (a bad name's encoding); NotImplementedError for a "zip file version" it can't read.
+ZIP_ERRORS = (*INFLATE_ERRORS, ValueError)
+
 
 class UnreadableWorkbook(ValueError):
     """The workbook's XML cannot be measured, so it is not read at all."""

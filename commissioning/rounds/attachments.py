@@ -14,6 +14,7 @@ from auth.models import User
 from commissioning.rounds.models import Bid, BidAttachment
 from core.problems import DomainError, Problem, Problems
 from core.uploads import UploadLimits, check_attachment
+from core.xlsx_scan import ZIP_ERRORS
 from extensions import db
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -38,7 +39,7 @@ def sniff_kind(content: bytes) -> str | None:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, ValueError):
+    except ZIP_ERRORS:
         return None
     if "[Content_Types].xml" not in names:
         return None

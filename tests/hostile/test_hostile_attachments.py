@@ -150,3 +150,39 @@ def test_an_attachment_with_a_hostile_name_is_stored_and_downloaded_under_a_safe
         disposition = download.headers["Content-Disposition"]
         assert disposition.startswith("attachment; ") and "\n" not in disposition
         assert "X-Evil" not in download.headers
+
+
+# A DOCX whose directory claims "zip file version 23.5": zipfile raised NotImplementedError
+# (found by the property above).
+FUTURE_ZIP = (
+    b"PK\x03\x04\x14\x00\x00\x00\x00\x00pt\x82]\xddZ\x86\r\r\x00\x00\x00\r\x00\x00\x00\x11\x00"
+    b"\x00\x00word/document.xml<w:document/>PK\x01\x02\x14\x03\xeb\x00\x00\x00\x00\x00pt\x82]"
+    b"\xddZ\x86\r\r\x00\x00\x00\r\x00\x00\x00\x11\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+    b"\x80\x01\x00\x00\x00\x00word/document.xmlPK\x05\x06\x00\x00\x00\x00\x01\x00\x01\x00?\x00"
+    b"\x00\x00<\x00\x00\x00\x00\x00"
+)
+
+
+def test_an_archive_of_a_zip_version_python_cannot_read_is_refused(bid, tmp_path):
+    before = counts()
+
+    with pytest.raises(DomainError) as refused:
+        add_attachment(
+            bid.id,
+            filename="plan.docx",
+            content=FUTURE_ZIP,
+            instance_path=str(tmp_path / "instance"),
+            user=None,
+            max_bytes=MAX_BYTES,
+        )
+
+    db.session.rollback()
+    assert all(p.column == "file" for p in refused.value.problems)
+    assert counts() == before
+
+
+def test_a_workbook_of_a_zip_version_python_cannot_read_is_refused():
+    from core.uploads import check_archive
+
+    with pytest.raises(DomainError, match="not a readable XLSX workbook"):
+        check_archive(FUTURE_ZIP, "return.xlsx")
