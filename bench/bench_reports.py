@@ -24,26 +24,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import xlsxwriter  # type: ignore[import-untyped]
 
-from reports.document import MONEY, Column, Report, Sheet, Table
+from reports.delivery import PLAN_LINE_COLUMNS
+from reports.document import Report, Sheet, Table
 from reports.workbook import build_workbook, column_letter
 
 SIZES = ((6, 20), (33, 60))  # (recipients, lines each)
-COLUMNS = (
-    Column("Line"),
-    Column("Activity"),
-    Column("Category"),
-    Column("Grant"),
-    Column("Labour or non-labour"),
-    Column("Revenue or capital"),
-    Column("YEF strand"),
-    Column("Provider"),
-    Column("Q1", MONEY),
-    Column("Q2", MONEY),
-    Column("Q3", MONEY),
-    Column("Q4", MONEY),
-    Column("Annual budget", MONEY),
-    Column("Output targets"),
-)
+COLUMNS = PLAN_LINE_COLUMNS  # the same table the delivery plan prints
 
 
 def build_report(recipients: int, lines: int) -> Report:

@@ -26,6 +26,24 @@ from reports.document import MONEY, PERCENT, Column, Figure, Report, Sheet, Tabl
 from reports.queries import ReportError, check_year
 from web.templating import partnership_name
 
+# A delivery plan's activity lines, as the Home Office template lists them.
+PLAN_LINE_COLUMNS = (
+    Column("Line"),
+    Column("Activity"),
+    Column("Category"),
+    Column("Grant"),
+    Column("Labour or non-labour"),
+    Column("Revenue or capital"),
+    Column("YEF strand"),
+    Column("Provider"),
+    Column("Q1", MONEY),
+    Column("Q2", MONEY),
+    Column("Q3", MONEY),
+    Column("Q4", MONEY),
+    Column("Annual budget", MONEY),
+    Column("Output targets"),
+)
+
 
 def delivery_plan(year: str, spoke: str | None = None, *, allow_draft: bool = False) -> Report:
     check_year(year)
@@ -141,22 +159,7 @@ def _recipient_sheet(recipient: Organisation, plan: object, streams: dict[str, s
         by_category[line.category.label] += line.annual_budget
     lines = Table(
         f"{recipient.name}: activity lines",
-        (
-            Column("Line"),
-            Column("Activity"),
-            Column("Category"),
-            Column("Grant"),
-            Column("Labour or non-labour"),
-            Column("Revenue or capital"),
-            Column("YEF strand"),
-            Column("Provider"),
-            Column("Q1", MONEY),
-            Column("Q2", MONEY),
-            Column("Q3", MONEY),
-            Column("Q4", MONEY),
-            Column("Annual budget", MONEY),
-            Column("Output targets"),
-        ),
+        PLAN_LINE_COLUMNS,
         rows,
         sheet_name=recipient.name,
     )
