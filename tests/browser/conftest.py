@@ -10,12 +10,16 @@ import contextlib
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from werkzeug.serving import make_server
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 from tests.postgres_server import free_port
 
@@ -44,11 +48,28 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+def _read_whole(app: Flask) -> WSGIApplication:
+    """The app, each response read whole and closed before it is sent. werkzeug's development
+    server leaves a file it was sending open when the browser drops the connection (a favicon
+    cut short by the next navigation), which the test run then reports as an unclosed file."""
+
+    def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
+        response = app(environ, start_response)
+        try:
+            return [b"".join(response)]
+        finally:
+            close = getattr(response, "close", None)
+            if close is not None:
+                close()
+
+    return wsgi
+
+
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[str]:
     """Serve the test app (its own database) on 127.0.0.1 in a background thread."""
     app.config["WTF_CSRF_ENABLED"] = True  # the browser submits real forms with real tokens
-    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    server = make_server("127.0.0.1", free_port(), _read_whole(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
